@@ -1,0 +1,1 @@
+"""vnqa front-ends and question answering over the ingested articles."""

@@ -1,0 +1,198 @@
+"""The ``vnqa`` command line: a thin adapter over the ingest pipeline and the store."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from ingest.errors import ConfigError, VnqaError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from ingest.pipeline import IngestSummary
+
+app = typer.Typer(
+    name="vnqa",
+    help="Hỏi đáp có trích dẫn trên tin tức tiếng Việt. Question answering over Vietnamese news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+MAX_PROBLEMS_SHOWN = 20
+
+
+def _settings() -> Settings:
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return settings
+
+
+class _RichProgress:
+    """Adapts the pipeline's progress reports to a rich progress bar on stderr."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("embedding"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("articles · {task.fields[chunks]} chunks"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
+        )
+        self.task = self.bar.add_task("ingest", total=0, chunks=0, visible=False)
+
+    def start(self, total: int) -> None:
+        self.total, self.done, self.chunks, self.next_report = total, 0, 0, 0.0
+        if total and err.is_terminal:
+            self.bar.start()
+            self.bar.update(self.task, total=total, visible=True)
+
+    def advance(self, articles: int, chunks: int) -> None:
+        self.done, self.chunks = self.done + articles, self.chunks + chunks
+        self.bar.update(self.task, advance=articles, chunks=self.chunks)
+        if not err.is_terminal and self.done / self.total >= self.next_report:
+            # Plain lines for logs: a redrawn bar would be unreadable there.
+            err.print(f"embedded {self.done}/{self.total} articles, {self.chunks} chunks")
+            self.next_report += 0.1
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _print_summary(s: IngestSummary) -> None:
+    out.print(
+        f"[bold]articles[/]: {s.new} new, {s.updated} updated, {s.unchanged} unchanged, "
+        f"{s.skipped} skipped, {s.failed} failed"
+        + (f", {s.duplicates} duplicate" if s.duplicates else "")
+        + (f", {s.pruned} pruned" if s.pruned else "")
+    )
+    rate = f"{s.chunks_per_second:.1f} chunks/s"
+    if s.embed_seconds:
+        rate += f"; embedding {s.embed_seconds:.1f} s = {s.chunks / s.embed_seconds:.1f} chunks/s"
+    out.print(f"[bold]chunks written[/]: {s.chunks} in {s.seconds:.1f} s ({rate})")
+    if s.recovered:
+        out.print(f"recovered {s.recovered} articles left half-written by an interrupted run")
+    for problem in s.problems[:MAX_PROBLEMS_SHOWN]:
+        err.print(f"[yellow]•[/] {problem}", soft_wrap=True)
+    if len(s.problems) > MAX_PROBLEMS_SHOWN:
+        err.print(f"… and {len(s.problems) - MAX_PROBLEMS_SHOWN} more")
+    if s.interrupted:
+        err.print("[red]interrupted[/]: what was written is kept; run the same command to resume")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders of articles (.txt .md .html .json .jsonl)."),
+    ],
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Remove stored articles whose source file or line is gone."),
+    ] = False,
+) -> None:
+    """Add or update articles; unchanged articles are skipped without re-embedding."""
+    from bot.components import build_ingestor, open_store
+
+    settings = _settings()
+    store = open_store(settings)
+    progress = _RichProgress()
+    try:
+        summary = build_ingestor(settings, store).run(paths, prune=prune, progress=progress)
+    finally:
+        progress.stop()
+        store.close()
+    _print_summary(summary)
+    if summary.interrupted:
+        raise typer.Exit(130)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """What the store holds: articles, chunks, sites, dates, model, location and size."""
+    from bot.components import embedding_model_name, open_store
+
+    settings = _settings()
+    store = open_store(settings)
+    try:
+        info = store.catalog.stats()
+        info |= {
+            "embedding_model": embedding_model_name(settings),
+            "collection": store.name,
+            "vectors": store.vectors.count(),
+            "location": settings.chroma_url or str(settings.data_dir),
+            "size_bytes": store.size_bytes(),
+        }
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(json.dumps(info, ensure_ascii=False))
+        return
+    _print_stats(info)
+
+
+def _print_stats(info: dict) -> None:
+    dates = "—"
+    if info["published_min"]:
+        dates = f"{info['published_min'][:10]} → {info['published_max'][:10]}"
+    sites = ", ".join(info["sites"][:10]) or "—"
+    out.print(
+        f"[bold]articles[/]: {info['articles']}   [bold]chunks[/]: {info['chunks']} "
+        f"({info['vectors']} vectors)"
+    )
+    out.print(f"[bold]dates[/]: {dates} ({info['undated']} undated)")
+    out.print(f"[bold]sites[/]: {len(info['sites'])} ({sites})")
+    out.print(
+        f"[bold]embedding model[/]: {info['embedding_model']} (collection {info['collection']})"
+    )
+    out.print(f"[bold]store[/]: {info['location']}, {info['size_bytes'] / 2**20:.1f} MiB")
+    if info["pending"]:
+        err.print(
+            f"[yellow]{info['pending']} articles were left half-written by an interrupted "
+            "ingest; the next 'vnqa ingest' repairs them[/]"
+        )
+
+
+def main() -> None:
+    """Entry point: run the app and turn vnqa errors into one-line messages."""
+    try:
+        app()
+    except ConfigError as exc:
+        err.print(f"[red]configuration error:[/] {exc}", soft_wrap=True)
+        sys.exit(2)
+    except VnqaError as exc:
+        err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

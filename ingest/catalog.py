@@ -1,0 +1,242 @@
+"""The SQLite side of the store: articles, chunk texts, an FTS5 index and a write journal."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.dates import parse_date
+from ingest.errors import StoreError
+from ingest.models import Article, Chunk
+from ingest.textnorm import normalize_query, strip_diacritics
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles(
+  doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL,
+  origin TEXT NOT NULL, published TEXT, published_ts INTEGER, author TEXT, site TEXT,
+  content_hash TEXT NOT NULL, n_chunks INTEGER NOT NULL, ingested_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_origin ON articles(origin);
+CREATE TABLE IF NOT EXISTS chunks(
+  rowid INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
+  idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+  header TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+  exact, folded, tokenize='unicode61 remove_diacritics 0');
+CREATE TABLE IF NOT EXISTS pending(doc_id TEXT PRIMARY KEY, op TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class LexicalHit:
+    """A chunk matched by the full-text index; a larger score is a better match."""
+
+    chunk_id: str
+    score: float
+
+
+def fts_fields(chunk: Chunk) -> tuple[str, str]:
+    """The two indexed forms of a chunk: accented (canonical tones) and folded."""
+    exact = normalize_query(f"{chunk.header}\n{chunk.text}")
+    return exact, strip_diacritics(exact)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression for free text: every word quoted, any word may match."""
+    words = _WORD.findall(strip_diacritics(normalize_query(text)).lower())
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+
+
+class Catalog:
+    """Articles and chunks in SQLite, kept in step with the vector store by a journal."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the index {path}: {exc}") from exc
+        self.path = path
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything in the block commits or nothing does."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def hashes(self) -> dict[str, str]:
+        """Content hash of every stored article."""
+        return dict(self.db.execute("SELECT doc_id, content_hash FROM articles"))
+
+    def origins(self) -> dict[str, str]:
+        """The file each stored article came from."""
+        return dict(self.db.execute("SELECT doc_id, origin FROM articles"))
+
+    def pending(self) -> dict[str, str]:
+        """Writes that were started and not finished: doc_id -> 'upsert' | 'delete'."""
+        return dict(self.db.execute("SELECT doc_id, op FROM pending"))
+
+    def mark_pending(self, doc_ids: Iterable[str], op: str) -> None:
+        """Journal that these articles are about to change in the vector store."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO pending VALUES(?, ?)", [(d, op) for d in doc_ids]
+            )
+
+    def replace_articles(self, items: list[tuple[Article, str, list[Chunk]]]) -> None:
+        """Atomically store articles with their chunks and clear their journal entries."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            self._delete_rows(db, [a.doc_id for a, _, _ in items])
+            for article, content_hash, chunks in items:
+                pub = article.published
+                db.execute(
+                    "INSERT INTO articles VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        article.doc_id,
+                        article.title,
+                        article.text,
+                        article.source,
+                        article.origin,
+                        pub.isoformat() if pub else None,
+                        int(pub.timestamp()) if pub else None,
+                        article.author,
+                        article.site,
+                        content_hash,
+                        len(chunks),
+                        now,
+                    ),
+                )
+                for c in chunks:
+                    cur = db.execute(
+                        "INSERT INTO chunks(chunk_id, doc_id, idx, start, end, text, header) "
+                        "VALUES(?,?,?,?,?,?,?)",
+                        (c.chunk_id, c.doc_id, c.index, c.start, c.end, c.text, c.header),
+                    )
+                    db.execute(
+                        "INSERT INTO chunks_fts(rowid, exact, folded) VALUES(?,?,?)",
+                        (cur.lastrowid, *fts_fields(c)),
+                    )
+            db.executemany("DELETE FROM pending WHERE doc_id=?", [(a.doc_id,) for a, _, _ in items])
+
+    def delete_articles(self, doc_ids: list[str]) -> None:
+        """Atomically remove articles, their chunks and their journal entries."""
+        with self.transaction() as db:
+            self._delete_rows(db, doc_ids)
+            db.executemany("DELETE FROM pending WHERE doc_id=?", [(d,) for d in doc_ids])
+
+    def clear_pending(self, doc_ids: list[str]) -> None:
+        """Forget journal entries whose work is complete."""
+        with self.transaction() as db:
+            db.executemany("DELETE FROM pending WHERE doc_id=?", [(d,) for d in doc_ids])
+
+    @staticmethod
+    def _delete_rows(db: sqlite3.Connection, doc_ids: list[str]) -> None:
+        for doc_id in doc_ids:
+            rows = [r for (r,) in db.execute("SELECT rowid FROM chunks WHERE doc_id=?", (doc_id,))]
+            db.executemany("DELETE FROM chunks_fts WHERE rowid=?", [(r,) for r in rows])
+            db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            db.execute("DELETE FROM articles WHERE doc_id=?", (doc_id,))
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """The stored chunks of one article, in order."""
+        rows = self.db.execute(
+            "SELECT chunk_id, doc_id, idx, start, end, text, header FROM chunks "
+            "WHERE doc_id=? ORDER BY idx",
+            (doc_id,),
+        )
+        return [Chunk(*row) for row in rows]
+
+    def chunks_by_id(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        """Stored chunks by id; ids that are not stored are left out."""
+        out: dict[str, Chunk] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = chunk_ids[i : i + 500]
+            rows = self.db.execute(
+                "SELECT chunk_id, doc_id, idx, start, end, text, header FROM chunks "
+                f"WHERE chunk_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            out.update((row[0], Chunk(*row)) for row in rows)
+        return out
+
+    def article(self, doc_id: str) -> Article | None:
+        """One stored article."""
+        row = self.db.execute(
+            "SELECT doc_id, title, text, source, published, author, site, origin "
+            "FROM articles WHERE doc_id=?",
+            (doc_id,),
+        ).fetchone()
+        if not row:
+            return None
+        return Article(
+            doc_id=row[0],
+            title=row[1],
+            text=row[2],
+            source=row[3],
+            published=parse_date(row[4]),
+            author=row[5],
+            site=row[6],
+            origin=row[7],
+        )
+
+    def search(self, query: str, k: int = 20) -> list[LexicalHit]:
+        """BM25 search over the diacritic-folded text."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self.db.execute(
+            "SELECT c.chunk_id, -bm25(chunks_fts, 0.0, 1.0) FROM chunks_fts "
+            "JOIN chunks c ON c.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ? "
+            "ORDER BY bm25(chunks_fts, 0.0, 1.0) LIMIT ?",
+            (f"folded : ({match})", k),
+        )
+        return [LexicalHit(cid, float(score)) for cid, score in rows]
+
+    def stats(self) -> dict[str, object]:
+        """Counts and ranges for ``vnqa stats``."""
+        q = self.db.execute
+        articles, lo, hi = q(
+            "SELECT COUNT(*), MIN(published), MAX(published) FROM articles"
+        ).fetchone()
+        return {
+            "articles": articles,
+            "chunks": q("SELECT COUNT(*) FROM chunks").fetchone()[0],
+            "sites": [
+                s
+                for (s,) in q(
+                    "SELECT DISTINCT site FROM articles WHERE site IS NOT NULL ORDER BY site"
+                )
+            ],
+            "undated": q("SELECT COUNT(*) FROM articles WHERE published IS NULL").fetchone()[0],
+            "published_min": lo,
+            "published_max": hi,
+            "pending": q("SELECT COUNT(*) FROM pending").fetchone()[0],
+        }
+
+    def chunk_count(self) -> int:
+        """Number of stored chunks."""
+        return int(self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def all_chunk_ids(self) -> set[str]:
+        """Every stored chunk id (for consistency checks)."""
+        return {cid for (cid,) in self.db.execute("SELECT chunk_id FROM chunks")}

@@ -1,0 +1,247 @@
+"""Read articles from files and folders: scraped .txt, .md, .html and .json/.jsonl."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from ingest.clean import clean_page
+from ingest.dates import parse_date
+from ingest.models import Article
+from ingest.textnorm import decode_bytes, normalize_text
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"}
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # one article in one file
+MAX_LINE_BYTES = 5 * 1024 * 1024  # one article on one JSON line
+MAX_JSON_BYTES = 512 * 1024 * 1024  # a .json list is read whole
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file or line that was not ingested, and why."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class LoadReport:
+    """What the loaders passed over (unsupported) or could not read (failed)."""
+
+    skipped: list[Problem] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)  # files read, for --prune
+
+
+def _file_doc_id(path: Path) -> str:
+    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:10]
+    return f"{path.stem[:60]}-{digest}"
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError("empty file; nothing to ingest")
+    if size > limit:
+        raise ValueError(
+            f"file is {size // 1024 // 1024} MiB, over the {limit // 2**20} MiB limit "
+            "for one article; split it or use .jsonl"
+        )
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file (NUL bytes); expected text")
+    return data
+
+
+def load_text_page(path: Path) -> Article:
+    """A scraped page saved as plain text (.txt)."""
+    page = clean_page(decode_bytes(_read_bytes(path, MAX_PAGE_BYTES), str(path)))
+    return Article(
+        doc_id=_file_doc_id(path),
+        title=page.title,
+        text=page.body,
+        source=str(path),
+        published=page.published,
+        author=page.author,
+        origin=str(path),
+    )
+
+
+_MD_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|[*_`]{1,3}", re.MULTILINE)
+
+
+def load_markdown(path: Path) -> Article:
+    """A Markdown article: optional front matter, a '# ' title, then text."""
+    text = normalize_text(decode_bytes(_read_bytes(path, MAX_PAGE_BYTES), str(path)))
+    meta: dict[str, str] = {}
+    front = _MD_FRONT.match(text + "\n")
+    if front:
+        for line in front.group(1).split("\n"):
+            key, _, value = line.partition(":")
+            meta[key.strip().lower()] = value.strip().strip("\"'")
+        text = text[front.end() :]
+    lines = [line for line in text.split("\n") if line.strip()]
+    title = meta.get("title") or (lines.pop(0) if lines else "")
+    if lines and _MD_MARKS.sub("", lines[0]).strip() == _MD_MARKS.sub("", title).strip():
+        lines.pop(0)
+    body = _MD_MARKS.sub("", _MD_LINK.sub(r"\1", "\n".join(lines)))
+    return Article(
+        doc_id=_file_doc_id(path),
+        title=_MD_MARKS.sub("", title).strip(),
+        text=body.strip(),
+        source=meta.get("url") or str(path),
+        published=parse_date(meta.get("date")),
+        author=meta.get("author"),
+        site=meta.get("site"),
+        origin=str(path),
+    )
+
+
+def load_html(path: Path) -> Article:
+    """An HTML page: main text and metadata by trafilatura."""
+    import trafilatura
+
+    html = decode_bytes(_read_bytes(path, MAX_PAGE_BYTES * 4), str(path))
+    doc = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S", "original_date": True},
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise ValueError("no article text found in the HTML")
+    title = normalize_text(doc.title or "")
+    lines = normalize_text(doc.text).split("\n")
+    if lines and lines[0].strip() == title:
+        lines = lines[1:]
+    return Article(
+        doc_id=_file_doc_id(path),
+        title=title,
+        text="\n".join(lines).strip(),
+        source=doc.url or str(path),
+        published=parse_date(doc.date),
+        author=doc.author,
+        site=doc.sitename or doc.hostname,
+        origin=str(path),
+    )
+
+
+def article_from_record(record: Any, origin: Path, line: int) -> Article:
+    """One JSON object: title, content|text|body, optional id, url, published, author, site."""
+    if not isinstance(record, dict):
+        raise ValueError("expected a JSON object with 'title' and 'content'")
+    body = next((record[k] for k in ("content", "text", "body") if record.get(k)), None)
+    if not isinstance(body, str) or not body.strip():
+        raise ValueError("no 'content', 'text' or 'body' string")
+    url = record.get("url") or None
+    title = normalize_text(str(record.get("title") or "")).replace("\n", " ")
+    doc_id = str(record.get("id") or url or _file_doc_id(Path(f"{origin}#{title or line}")))
+    site = record.get("site") or (urlparse(url).hostname if url else None)
+    return Article(
+        doc_id=doc_id,
+        title=title,
+        text=normalize_text(body).strip(),
+        source=url or f"{origin}#{record.get('id') or line}",
+        published=parse_date(record.get("published") or record.get("date")),
+        author=record.get("author") or None,
+        site=site,
+        origin=str(origin),
+    )
+
+
+def _iter_jsonl(path: Path, report: LoadReport) -> Iterator[Article]:
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                if len(raw) > MAX_LINE_BYTES:
+                    raise ValueError(f"line is over {MAX_LINE_BYTES // 2**20} MiB")
+                yield article_from_record(json.loads(decode_bytes(raw, f"{path}:{n}")), path, n)
+            except (ValueError, TypeError) as exc:
+                report.failed.append(Problem(str(path), _json_message(exc), n))
+
+
+def _json_message(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON ({exc.msg} at column {exc.colno}); fix or remove the line"
+    return str(exc)
+
+
+def _iter_json(path: Path, report: LoadReport) -> Iterator[Article]:
+    data = json.loads(decode_bytes(_read_bytes(path, MAX_JSON_BYTES), str(path)))
+    records = data if isinstance(data, list) else [data]
+    for n, record in enumerate(records, start=1):
+        try:
+            yield article_from_record(record, path, n)
+        except (ValueError, TypeError) as exc:
+            report.failed.append(Problem(str(path), f"item {n}: {exc}"))
+
+
+_SINGLE = {
+    ".txt": load_text_page,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".html": load_html,
+    ".htm": load_html,
+}
+
+
+def iter_file(path: Path, report: LoadReport) -> Iterator[Article]:
+    """The articles in one file; problems go to ``report``."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        report.skipped.append(Problem(str(path), f"unsupported file type '{suffix or path.name}'"))
+        return
+    report.files.add(str(path))
+    try:
+        if suffix == ".jsonl":
+            yield from _iter_jsonl(path, report)
+        elif suffix == ".json":
+            yield from _iter_json(path, report)
+        else:
+            article = _SINGLE[suffix](path)
+            if not article.text.strip():
+                raise ValueError("no article text found after removing site furniture")
+            yield article
+    except json.JSONDecodeError as exc:
+        report.failed.append(Problem(str(path), _json_message(exc)))
+    except (OSError, ValueError) as exc:
+        report.failed.append(Problem(str(path), getattr(exc, "strerror", None) or str(exc)))
+
+
+def iter_paths(paths: Iterable[Path], report: LoadReport) -> Iterator[Path]:
+    """Files under the given paths, folders walked recursively in name order."""
+    for given in paths:
+        path = given.expanduser().resolve()
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            report.failed.append(Problem(str(given), "no such file or folder"))
+
+
+def iter_articles(paths: Iterable[Path], report: LoadReport) -> Iterator[Article]:
+    """Every article under ``paths``; unreadable input is recorded in ``report``."""
+    for path in iter_paths(paths, report):
+        yield from iter_file(path, report)

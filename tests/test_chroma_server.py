@@ -1,0 +1,71 @@
+"""Server mode: a real ``chroma run`` on loopback."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ingest.store import Store
+from tests.conftest import DATA, E5_NAME
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path):
+    exe = Path(sys.executable).parent / "chroma"
+    if not exe.exists():
+        exe = Path(shutil.which("chroma") or "chroma")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("chroma run did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_ingest_and_reingest_against_a_chroma_server(
+    tmp_path: Path, chroma_url: str, make_ingestor, e5
+) -> None:
+    store = Store(tmp_path / "data", E5_NAME, chroma_url)
+    ingestor, _ = make_ingestor(store)
+    first = ingestor.run([DATA / "pages"])
+    assert first.new == 3 and store.check().ok
+    assert not (tmp_path / "data" / "chroma").exists()  # vectors live on the server
+    again, loads = make_ingestor(store)
+    assert again.run([DATA / "pages"]).unchanged == 3 and loads == []
+    hits = store.dense_search(e5.encode(["Cầu vượt sông Thiếp dài bao nhiêu?"], query=True)[0], 1)
+    assert hits[0].chunk_id.startswith("dong_anh_giao_thong")
+    store.close()

@@ -1,0 +1,141 @@
+from datetime import datetime
+
+import pytest
+
+from ingest.clean import clean_page, is_furniture, looks_like_byline
+from ingest.dates import VN_TZ
+from tests.conftest import DATA, SEEDS
+
+FURNITURE = [
+    "Tiếng Việt | English",
+    "Trang chủ | Tin tức | Kinh tế",
+    "Các bài mới đăng",
+    "Các bài đã đăng :",
+    "Tin liên quan",
+    "Chia sẻ bài viết",
+    "Viết bình luận",
+    "Họ tên:(*)",
+    "Số điện thoại:",
+    "Hôm nay: 1326",
+    "Đã truy cập: 1693140",
+    "Lượt xem: 1.234",
+    "Mã xác nhận: L?y l?i m\ufffd b?o m?t",
+    "Bản quyền thuộc về Cổng thông tin điện tử huyện. Ghi rõ nguồn khi phát hành lại.",
+    "Tìm kiếm theo chuyên mục - nội dung - ngày tháng",
+]
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_site_furniture_is_recognised(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Phát huy tiềm năng, thế mạnh",
+        "Huyện Phú Xuyên nằm ở cửa ngõ phía Nam của Thủ đô, vì vậy, cần chỉnh trang đô thị.",
+        "Ban Tuyên giáo Huyện ủy Hải Hà",
+    ],
+)
+def test_article_lines_are_not_furniture(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_byline_shapes() -> None:
+    assert looks_like_byline("H. Hạnh")
+    assert looks_like_byline("Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ Thạch Thất")
+    assert not looks_like_byline("Các bài mới đăng")
+    assert not looks_like_byline("Huyện đã hoàn thành kế hoạch.")
+
+
+def _page(name: str):
+    return clean_page((DATA / "pages" / name).read_text(encoding="utf-8"))
+
+
+def test_weekday_date_line_and_navigation_before_the_title() -> None:
+    page = _page("dong_anh_giao_thong.txt")
+    assert page.title == "Đông Anh khởi công cầu vượt sông Thiếp"
+    assert page.published == datetime(2023, 6, 5, 10, 15, tzinfo=VN_TZ)
+    assert page.author == "Minh Anh"
+    assert page.body.startswith("Sáng 04/6, UBND huyện Đông Anh")
+    assert page.body.endswith("tuyến đường Võ Nguyên Giáp kéo dài.")
+    for chrome in ("Tin liên quan", "Lượt xem", "Chia sẻ", "Họ tên", "English", "Trang chủ"):
+        assert chrome not in page.body
+
+
+def test_banner_before_a_title_that_carries_its_date() -> None:
+    page = _page("soc_son_nong_thon_moi.txt")
+    assert page.title == "Sóc Sơn: 100% xã đạt chuẩn nông thôn mới nâng cao"
+    assert page.published == datetime(2022, 3, 15, 7, 30, tzinfo=VN_TZ)
+    assert page.author == "Trần Văn Bình - Phó Chủ tịch UBND huyện Sóc Sơn"
+    assert "Chào mừng" not in page.body
+    assert "Hôm nay" not in page.body and "Các tin khác" not in page.body
+
+
+def test_day_month_dateline_takes_the_article_year_and_footer_is_dropped() -> None:
+    page = _page("gia_lam_khong_ngay.txt")
+    assert page.published == datetime(2024, 1, 18, tzinfo=VN_TZ)
+    assert page.author == "Ngọc Lan"
+    assert "Bản quyền" not in page.body
+
+
+SEED_META = {
+    "000_3dd59c12ac37a3d0.txt": (
+        "Huyện Phú Xuyên phát huy tinh thần đoàn kết, quyết liệt, chủ động, sáng tạo, "
+        "khơi dậy ý chí, khát vọng phát triển",
+        datetime(2021, 1, 19, 18, 59, tzinfo=VN_TZ),
+        "H. Hạnh",
+    ),
+    "001_37b994ff165e1d73.txt": (
+        "Thạch Thất: Phấn đấu tăng tỷ trọng dịch vụ - công nghiệp",
+        datetime(2020, 10, 12, 13, 58, tzinfo=VN_TZ),
+        "Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ Thạch Thất",
+    ),
+    "002_6b1e601aa3debd56.txt": (
+        "Giải pháp đột phá góp phần hoàn thành chỉ tiêu nghị quyết",
+        datetime(2023, 2, 16, 8, 57, tzinfo=VN_TZ),
+        "Ngọc Mận",
+    ),
+    "003_88b60da87206ba6b.txt": (
+        "Huyện Mê Linh tập trung thực hiện “nhiệm vụ kép”, vừa phòng chống dịch Covid-19, "
+        "vừa phát triển kinh tế - xã hội",
+        datetime(2020, 4, 1, 20, 1, tzinfo=VN_TZ),
+        "H. Hạnh",
+    ),
+    "004_9a089050fc13c7fc.txt": (
+        "Đảng bộ, nhân dân các dân tộc huyện Hải Hà triển khai chủ đề công tác năm 2020 "
+        "với những khí thế mới",
+        datetime(2019, 12, 31, 14, 30, tzinfo=VN_TZ),
+        "Ban Tuyên giáo Huyện ủy Hải Hà",
+    ),
+}
+SEED_FURNITURE = [
+    "Các bài mới đăng",
+    "Các bài đã đăng",
+    "Viết bình luận",
+    "Họ tên",
+    "Mã xác nhận",
+    "Hôm nay:",
+    "Đã truy cập",
+    "Chia sẻ bài viết",
+    "Tiếng Việt | English",
+    "Tin Nóng",
+    "Website liên kết",
+    "Thống kê truy cập",
+    "Lịch công tác",
+    "Chào mừng Đại hội",
+    "\ufffd",
+]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", sorted(SEED_META))
+def test_seed_pages(name: str) -> None:
+    page = clean_page((SEEDS / name).read_text(encoding="utf-8"))
+    title, published, author = SEED_META[name]
+    assert (page.title, page.published, page.author) == (title, published, author)
+    for chrome in SEED_FURNITURE:
+        assert chrome not in page.body
+    assert author not in page.body.split("\n")
+    assert len(page.body) > 3000

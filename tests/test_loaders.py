@@ -1,0 +1,113 @@
+import json
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from ingest.dates import VN_TZ
+from ingest.loaders import LoadReport, iter_articles
+from tests.conftest import DATA, SEEDS
+
+
+def _load(*paths: Path) -> tuple[dict, LoadReport]:
+    report = LoadReport()
+    return {a.title: a for a in iter_articles(list(paths), report)}, report
+
+
+def test_folder_is_walked_and_every_format_loads() -> None:
+    articles, report = _load(DATA)
+    assert set(articles) == {
+        "Ba Vì phát triển du lịch sinh thái",
+        "Mê Linh mở rộng vùng trồng hoa",
+        "Không có id",
+        "Đông Anh khởi công cầu vượt sông Thiếp",
+        "Sóc Sơn: 100% xã đạt chuẩn nông thôn mới nâng cao",
+        "Gia Lâm triển khai mô hình chợ an toàn thực phẩm",
+        "Thanh Oai xây dựng trường chuẩn quốc gia",
+        "Thường Tín phát triển làng nghề sơn mài",
+    }
+    assert [str(p) for p in report.skipped] == [
+        f"{DATA / 'notes.csv'}: unsupported file type '.csv'"
+    ]
+
+
+def test_jsonl_fields_and_bad_lines_are_named() -> None:
+    articles, report = _load(DATA / "articles.jsonl")
+    bavi = articles["Ba Vì phát triển du lịch sinh thái"]
+    assert bavi.doc_id == "t-001"
+    assert bavi.source == "https://bavi.example.vn/tin/du-lich"
+    assert bavi.site == "bavi.example.vn"
+    assert bavi.author == "Hà Phương"
+    assert bavi.published == datetime(2024, 1, 10, 8, tzinfo=VN_TZ)
+    assert articles["Mê Linh mở rộng vùng trồng hoa"].text.startswith("Huyện Mê Linh có 1.500 ha")
+    assert articles["Không có id"].text.startswith("Ứng Hòa")  # "body" key, id derived
+    failed = [(p.line, p.message) for p in report.failed]
+    assert failed[0][0] == 3 and "invalid JSON" in failed[0][1]
+    assert failed[1] == (5, "expected a JSON object with 'title' and 'content'")
+
+
+def test_html_main_text_and_metadata() -> None:
+    articles, _ = _load(DATA / "thanh_oai.html")
+    page = articles["Thanh Oai xây dựng trường chuẩn quốc gia"]
+    assert page.author == "Lê Thu"
+    assert page.site == "Cổng TTĐT Thanh Oai"
+    assert page.published is not None and page.published.date().isoformat() == "2022-08-20"
+    assert "98 trường đạt chuẩn quốc gia" in page.text
+    assert "mầm non & tiểu học" in page.text
+    assert "Trang chủ" not in page.text and "Bản quyền" not in page.text
+
+
+def test_markdown_front_matter() -> None:
+    articles, _ = _load(DATA / "thuong_tin.md")
+    md = articles["Thường Tín phát triển làng nghề sơn mài"]
+    assert md.author == "Quang Huy"
+    assert md.published == datetime(2023, 9, 2, tzinfo=VN_TZ)
+    assert md.text.startswith("Làng nghề sơn mài Hạ Thái")  # heading and ** removed
+    assert "trang huyện" in md.text and "https://" not in md.text
+
+
+def test_json_list(tmp_path: Path) -> None:
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps([{"title": "A", "content": "Nội dung A."}, {"title": "B"}]))
+    articles, report = _load(path)
+    assert list(articles) == ["A"]
+    assert "item 2" in report.failed[0].message
+
+
+def test_bad_files_each_get_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 10)
+    (tmp_path / "huge.txt").write_bytes(b"a" * (5 * 1024 * 1024 + 1))
+    (tmp_path / "only_chrome.txt").write_text("Trang chủ | Tin tức\nChia sẻ bài viết\n")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("Tiêu đề\nNội dung bài viết đủ dài để được coi là một đoạn văn hoàn chỉnh.")
+    locked.chmod(0)
+    shutil.copy(DATA / "pages" / "dong_anh_giao_thong.txt", tmp_path / "good.txt")
+    articles, report = _load(tmp_path, tmp_path / "missing-folder")
+    messages = {Path(p.path).name: p.message for p in report.failed}
+    assert list(articles) == ["Đông Anh khởi công cầu vượt sông Thiếp"] + (
+        ["Tiêu đề"] if os.geteuid() == 0 else []  # root reads a chmod-0 file anyway
+    )
+    assert messages["empty.txt"].startswith("empty file")
+    assert messages["binary.txt"].startswith("binary file")
+    assert "over the 5 MiB limit" in messages["huge.txt"]
+    assert messages["only_chrome.txt"].startswith("no article text found")
+    assert messages["missing-folder"] == "no such file or folder"
+    if os.geteuid() != 0:
+        assert "Permission denied" in messages["locked.txt"]
+
+
+def test_hidden_files_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "x.txt").write_text("Tiêu đề\nMột đoạn văn đủ dài để thành bài viết.")
+    articles, report = _load(tmp_path)
+    assert articles == {} and report.failed == [] and report.skipped == []
+
+
+@pytest.mark.shared
+def test_seed_folder_gives_five_articles() -> None:
+    articles, report = _load(SEEDS)
+    assert len(articles) == 5 and not report.failed
+    assert all(a.doc_id.startswith(Path(a.source).stem) for a in articles.values())

@@ -1,0 +1,82 @@
+import pytest
+
+from ingest.textnorm import (
+    canonical_tones,
+    decode_bytes,
+    fix_mojibake_line,
+    has_diacritics,
+    normalize_query,
+    normalize_text,
+    strip_diacritics,
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Hoà Lạc", "Hòa Lạc"),
+        ("Huyện uỷ", "Huyện ủy"),
+        ("UỶ BAN", "ỦY BAN"),
+        ("Uỷ ban", "Ủy ban"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("khoẻ mạnh", "khỏe mạnh"),
+        ("văn hoá.", "văn hóa."),
+        # Already canonical, or a syllable with a final consonant: unchanged.
+        ("Hòa Lạc", "Hòa Lạc"),
+        ("hoàn thành", "hoàn thành"),
+        ("hoàng", "hoàng"),
+        ("quý", "quý"),
+        ("Quỳnh", "Quỳnh"),
+    ],
+)
+def test_canonical_tones(given: str, expected: str) -> None:
+    assert canonical_tones(given) == expected
+
+
+def test_both_tone_placements_match_after_query_normalisation() -> None:
+    assert normalize_query("Bí thư Huyện uỷ Hoà") == normalize_query("Bí thư Huyện ủy Hòa")
+
+
+def test_normalize_text_nfc_eth_controls_and_spaces() -> None:
+    decomposed = "Ha\u0300 No\u0302\u0323i"  # NFD "Hà Nội"
+    raw = f"  {decomposed}\u00a0\u00a0x\u200b\r\n\u00d0à\x07 Nẵng\t "
+    assert normalize_text(raw) == "Hà Nội x\nĐà Nẵng"
+
+
+def test_strip_diacritics_folds_d_and_every_mark() -> None:
+    assert strip_diacritics("Bí thư Huyện ủy Thạch Thất, Đức Hòa") == (
+        "Bi thu Huyen uy Thach That, Duc Hoa"
+    )
+    assert has_diacritics("Đức") and not has_diacritics("Duc Hoa")
+
+
+def _as_cp1252_mojibake(text: str) -> str:
+    out = []
+    for byte in text.encode("utf-8"):
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(byte))
+    return "".join(out)
+
+
+def test_fix_mojibake_line_repairs_utf8_read_as_windows_1252() -> None:
+    original = "Thủ đô Hà Nội – “Kỷ cương” Bí thư"
+    broken = _as_cp1252_mojibake(original)
+    assert broken != original
+    assert fix_mojibake_line(broken) == original
+
+
+def test_fix_mojibake_line_leaves_real_text_alone() -> None:
+    assert fix_mojibake_line("Tỉ lệ Ã không phải lỗi") == "Tỉ lệ Ã không phải lỗi"
+
+
+def test_decode_bytes_falls_back_to_cp1258_with_a_warning(caplog) -> None:
+    data = b"Ha\xcc N\xf4\xf2i"  # "Hà Nội" in Windows-1258 (combining tone marks)
+    text = decode_bytes(data, "old.txt")
+    assert normalize_text(text) == "Hà Nội"
+    assert "old.txt is not UTF-8" in caplog.text
+
+
+def test_decode_bytes_strips_bom() -> None:
+    assert decode_bytes("\ufeffXin chào".encode()) == "Xin chào"
