@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -105,6 +106,10 @@ def _print_summary(s: IngestSummary) -> None:
         err.print("[red]interrupted[/]: what was written is kept; run the same command to resume")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -122,9 +127,12 @@ def ingest(
     settings = _settings()
     store = open_store(settings)
     progress = _RichProgress()
+    # A service manager's SIGTERM stops ingest as cleanly as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         summary = build_ingestor(settings, store).run(paths, prune=prune, progress=progress)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         progress.stop()
         store.close()
     _print_summary(summary)
@@ -191,6 +199,14 @@ def main() -> None:
         sys.exit(2)
     except VnqaError as exc:
         err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug or a failing dependency: one line, details in the log
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        err.print(
+            f"[red]unexpected error:[/] {type(exc).__name__}: {exc} "
+            "(run with VNQA_LOG_LEVEL=DEBUG for the traceback)",
+            soft_wrap=True,
+        )
         sys.exit(1)
 
 

@@ -95,7 +95,8 @@ class Ingestor:
     def run(
         self, paths: Iterable[Path], *, prune: bool = False, progress: Progress | None = None
     ) -> IngestSummary:
-        """Ingest every article under ``paths``; Ctrl-C stops cleanly after the current batch."""
+        """Ingest every article under ``paths``; on Ctrl-C, committed batches stay and the rest
+        is repaired by the next run."""
         progress = progress or _NoProgress()
         summary = IngestSummary()
         began = time.perf_counter()

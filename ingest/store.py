@@ -154,6 +154,8 @@ class Store:
         return self.catalog.search(query, k)
 
     def size_bytes(self) -> int:
-        """Disk used by the data dir (embedded mode) or by the SQLite index (server mode)."""
-        root = self.catalog.path.parent if self.chroma_url else self.data_dir
-        return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+        """Disk used here: the SQLite index, and Chroma's files unless Chroma is a server."""
+        roots = [self.catalog.path.parent]
+        if not self.chroma_url:
+            roots.append(self.data_dir / "chroma")
+        return sum(p.stat().st_size for r in roots for p in r.rglob("*") if p.is_file())

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -79,3 +80,42 @@ def test_seeds_stats_human_output(run) -> None:
     assert run("ingest", str(SEEDS)).returncode == 0
     out = run("stats").stdout
     assert "articles: 5" in out and "2019-12-31 → 2023-02-16" in out
+
+
+def _long_articles(path: Path, n: int) -> None:
+    body = " ".join(
+        f"Huyện số {i} đầu tư {i * 7} tỉ đồng cho giao thông nông thôn." for i in range(60)
+    )
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            record = {"id": f"a{i}", "title": f"Bài {i}", "content": f"Bài {i}. {body}"}
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_stops_ingest_cleanly_and_the_rerun_resumes(run, tmp_path, e5_dir, sig) -> None:
+    corpus = tmp_path / "many.jsonl"
+    _long_articles(corpus, 96)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+    env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_MODEL_DIR": str(e5_dir.parent)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ingest", str(corpus)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr.readline().startswith("embedded ")  # the first batch is stored
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=300)
+    assert "new" in out  # the summary of what was stored before the signal
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    stored = json.loads(run("stats", "--json").stdout)
+    assert 0 < stored["articles"] < 96 and stored["pending"] == 0
+    resumed = run("ingest", str(corpus))
+    assert resumed.returncode == 0
+    assert f"{96 - stored['articles']} new" in resumed.stdout
+    final = json.loads(run("stats", "--json").stdout)
+    assert final["articles"] == 96 and final["chunks"] == final["vectors"]

@@ -132,3 +132,9 @@ def test_upsert_respects_the_batch_size(store: Store) -> None:
     vectors = np.random.default_rng(0).normal(size=(30, 384)).astype(np.float32)
     store.vectors.upsert(ids, vectors, [{"doc_id": "x"}] * 30)
     assert store.vectors.count() == 30
+
+
+def test_chroma_never_embeds_by_itself(store: Store) -> None:
+    # No default embedding function: a text query is refused instead of downloading a model.
+    with pytest.raises(ValueError, match="embedding function"):
+        store.vectors.collection.query(query_texts=["Hà Nội"], n_results=1)

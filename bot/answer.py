@@ -1,0 +1,58 @@
+"""What the responder returns: an answer with numbered citations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer; ``quote`` is verbatim article text."""
+
+    n: int
+    title: str
+    published: datetime | None
+    source: str
+    author: str | None
+    quote: str
+    site: str | None = None
+    doc_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON form used by ``vnqa ask --json``."""
+        return {
+            "n": self.n,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "source": self.source,
+            "author": self.author,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A short Vietnamese answer with inline [n] markers, or a plain refusal."""
+
+    text: str
+    found: bool
+    citations: tuple[Citation, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
+    note: str | None = None  # e.g. why generative mode fell back to extractive
+    question: str = ""  # the question as answered (after follow-up rewriting)
+
+    def to_json(self, asked: str) -> dict[str, Any]:
+        """The stable JSON form used by ``vnqa ask --json``: one object per question."""
+        return {
+            "question": asked,
+            "answer": self.text,
+            "found": self.found,
+            "citations": [c.to_json() for c in self.citations],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Everything, for debugging."""
+        return asdict(self)
