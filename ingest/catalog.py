@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest.dates import parse_date
 from ingest.errors import StoreError
-from ingest.models import Article, Chunk
+from ingest.models import Article, Chunk, SearchFilter
 from ingest.textnorm import normalize_query, strip_diacritics
 
 _SCHEMA = """
@@ -48,10 +48,31 @@ def fts_fields(chunk: Chunk) -> tuple[str, str]:
     return exact, strip_diacritics(exact)
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression for free text: every word quoted, any word may match."""
-    words = _WORD.findall(strip_diacritics(normalize_query(text)).lower())
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+def fts_match(terms: list[str], phrases: list[str]) -> str:
+    """An FTS5 MATCH expression: any of the folded ``terms`` or ``phrases``, each quoted."""
+    parts = [p for p in dict.fromkeys([*terms, *phrases]) if _WORD.search(p)]
+    quoted = (" ".join(_WORD.findall(p.lower())) for p in parts)
+    return " OR ".join(f'"{q}"' for q in quoted)
+
+
+def filter_sql(filt: SearchFilter | None, alias: str = "a") -> tuple[str, list[object]]:
+    """A SQL condition on the articles table for ``filt`` (always true when empty)."""
+    if not filt:
+        return "1", []
+    conds, args = [], []
+    if filt.since:
+        conds.append(f"{alias}.published_ts >= ?")
+        args.append(int(filt.since.timestamp()))
+    if filt.until:
+        conds.append(f"{alias}.published_ts <= ?")
+        args.append(int(filt.until.timestamp()))
+    if filt.site:
+        conds.append(f"{alias}.site = ?")
+        args.append(filt.site)
+    if filt.source:
+        conds.append(f"instr({alias}.source, ?) > 0")
+        args.append(filt.source)
+    return " AND ".join(conds), args
 
 
 class Catalog:
@@ -138,6 +159,15 @@ class Catalog:
                     )
             db.executemany("DELETE FROM pending WHERE doc_id=?", [(a.doc_id,) for a, _, _ in items])
 
+    def update_metadata(self, articles: list[tuple[Article, str]]) -> None:
+        """Replace what is shown of articles (source, author, site, origin) and their hash."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET source=?, author=?, site=?, origin=?, content_hash=? "
+                "WHERE doc_id=?",
+                [(a.source, a.author, a.site, a.origin, h, a.doc_id) for a, h in articles],
+            )
+
     def delete_articles(self, doc_ids: list[str]) -> None:
         """Atomically remove articles, their chunks and their journal entries."""
         with self.transaction() as db:
@@ -199,18 +229,54 @@ class Catalog:
             origin=row[7],
         )
 
-    def search(self, query: str, k: int = 20) -> list[LexicalHit]:
-        """BM25 search over the diacritic-folded text."""
-        match = fts_query(query)
+    def search(
+        self,
+        terms: list[str],
+        k: int = 20,
+        *,
+        phrases: list[str] = (),
+        filt: SearchFilter | None = None,
+    ) -> list[LexicalHit]:
+        """BM25 over the diacritic-folded text for any of ``terms`` and ``phrases``."""
+        match = fts_match(list(terms), list(phrases))
         if not match:
             return []
+        cond, args = filter_sql(filt)
         rows = self.db.execute(
-            "SELECT c.chunk_id, -bm25(chunks_fts, 0.0, 1.0) FROM chunks_fts "
-            "JOIN chunks c ON c.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ? "
-            "ORDER BY bm25(chunks_fts, 0.0, 1.0) LIMIT ?",
-            (f"folded : ({match})", k),
+            "SELECT c.chunk_id, -bm25(chunks_fts, 0.0, 1.0) AS score FROM chunks_fts "
+            "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN articles a ON a.doc_id = c.doc_id "
+            f"WHERE chunks_fts MATCH ? AND {cond} ORDER BY score DESC LIMIT ?",
+            (f"folded : ({match})", *args, k),
         )
         return [LexicalHit(cid, float(score)) for cid, score in rows]
+
+    def doc_ids(self, filt: SearchFilter | None = None) -> list[str]:
+        """Ids of the stored articles that pass ``filt``."""
+        cond, args = filter_sql(filt)
+        return [d for (d,) in self.db.execute(f"SELECT doc_id FROM articles a WHERE {cond}", args)]
+
+    def articles_by_id(self, doc_ids: list[str]) -> dict[str, Article]:
+        """Stored articles by id, without their text (for citations and filters)."""
+        out: dict[str, Article] = {}
+        for i in range(0, len(doc_ids), 500):
+            part = doc_ids[i : i + 500]
+            rows = self.db.execute(
+                "SELECT doc_id, title, '', source, published, author, site, origin FROM articles "
+                f"WHERE doc_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for row in rows:
+                out[row[0]] = Article(
+                    doc_id=row[0],
+                    title=row[1],
+                    text=row[2],
+                    source=row[3],
+                    published=parse_date(row[4]),
+                    author=row[5],
+                    site=row[6],
+                    origin=row[7],
+                )
+        return out
 
     def stats(self) -> dict[str, object]:
         """Counts and ranges for ``vnqa stats``."""

@@ -21,17 +21,23 @@ class Article:
     origin: str = ""  # the file it was read from; --prune checks it still exists
 
     def content_hash(self, salt: str = "") -> str:
-        """Hash of everything that ends up in the store, plus the chunking ``salt``."""
-        parts = [
+        """``<embedding part>.<metadata part>``: what is embedded, then what is only shown.
+
+        The first part covers title, date, text and the chunking ``salt``; when only the
+        second changes (a new source path, author or site), nothing is re-embedded.
+        """
+        embedded = [
             self.title,
             self.text,
-            self.source,
-            self.author or "",
-            self.site or "",
             self.published.isoformat() if self.published else "",
             salt,
         ]
-        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        shown = [self.source, self.author or "", self.site or "", self.origin]
+        return f"{_digest(embedded)[:32]}.{_digest(shown)[:16]}"
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -50,3 +56,16 @@ class Chunk:
     def embed_text(self) -> str:
         """The text that is embedded: header line, then the chunk."""
         return f"{self.header}\n{self.text}" if self.header else self.text
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Restricts a search to a date range, a site, or sources containing a string."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    site: str | None = None
+    source: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.since, self.until, self.site, self.source))

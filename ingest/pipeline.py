@@ -120,9 +120,14 @@ class Ingestor:
     def _select(
         self, articles: Iterable[Article], summary: IngestSummary
     ) -> tuple[list[tuple[Article, str, bool]], set[str]]:
-        """Articles to write, with their hash and whether they replace a stored version."""
+        """Articles to write, with their hash and whether they replace a stored version.
+
+        Articles whose text is unchanged but whose metadata changed are re-tagged here,
+        without re-embedding.
+        """
         stored = self.store.catalog.hashes()
         todo: list[tuple[Article, str, bool]] = []
+        retag: list[tuple[Article, str]] = []
         seen: set[str] = set()
         for article in articles:
             if article.doc_id in seen:
@@ -136,10 +141,16 @@ class Ingestor:
                 continue
             seen.add(article.doc_id)
             digest = article.content_hash(self.salt)
-            if stored.get(article.doc_id) == digest:
+            old = stored.get(article.doc_id, "")
+            if old == digest:
                 summary.unchanged += 1
+            elif old.split(".")[0] == digest.split(".")[0]:
+                retag.append((article, digest))
             else:
                 todo.append((article, digest, article.doc_id in stored))
+        if retag:
+            self.store.update_metadata(retag)
+            summary.updated += len(retag)
         return todo, seen
 
     def _prune(self, report: LoadReport, seen: set[str]) -> int:

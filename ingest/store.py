@@ -21,8 +21,15 @@ import numpy as np
 
 from ingest.catalog import Catalog, LexicalHit
 from ingest.errors import StoreError
-from ingest.models import Article, Chunk
-from ingest.vectors import DenseHit, VectorIndex, chunk_metadata, collection_name, connect
+from ingest.models import Article, Chunk, SearchFilter
+from ingest.vectors import (
+    DenseHit,
+    VectorIndex,
+    chroma_where,
+    chunk_metadata,
+    collection_name,
+    connect,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +104,21 @@ class Store:
             self.vectors.upsert(ids, vectors, metas)
         self.catalog.replace_articles(items)
 
+    def update_metadata(self, articles: list[tuple[Article, str]]) -> None:
+        """Re-tag articles whose text is unchanged: new metadata, same vectors.
+
+        Chroma is updated first; if the SQLite commit is lost, the next run sees the old
+        hash and repeats this idempotent update.
+        """
+        ids, metas = [], []
+        for article, _ in articles:
+            for chunk in self.catalog.chunks_of(article.doc_id):
+                ids.append(chunk.chunk_id)
+                metas.append(chunk_metadata(article, chunk))
+        if ids:
+            self.vectors.update_metadata(ids, metas)
+        self.catalog.update_metadata(articles)
+
     def delete(self, doc_ids: list[str]) -> None:
         """Remove articles from both sides."""
         if not doc_ids:
@@ -145,13 +167,27 @@ class Store:
             pending=len(self.catalog.pending()),
         )
 
-    def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[DenseHit]:
-        """Nearest chunks by cosine similarity."""
-        return self.vectors.search(vector, k, where)
+    def dense_search(
+        self, vector: np.ndarray, k: int, filt: SearchFilter | None = None
+    ) -> list[DenseHit]:
+        """Nearest chunks by cosine similarity, within ``filt``."""
+        doc_ids = (
+            self.catalog.doc_ids(SearchFilter(source=filt.source)) if filt and filt.source else None
+        )
+        if doc_ids == []:
+            return []
+        return self.vectors.search(vector, k, chroma_where(filt, doc_ids))
 
-    def lexical_search(self, query: str, k: int) -> list[LexicalHit]:
-        """Best BM25 matches, insensitive to diacritics."""
-        return self.catalog.search(query, k)
+    def lexical_search(
+        self,
+        terms: list[str],
+        k: int,
+        *,
+        phrases: list[str] = (),
+        filt: SearchFilter | None = None,
+    ) -> list[LexicalHit]:
+        """Best BM25 matches for folded ``terms``/``phrases``, insensitive to diacritics."""
+        return self.catalog.search(terms, k, phrases=phrases, filt=filt)
 
     def size_bytes(self) -> int:
         """Disk used here: the SQLite index, and Chroma's files unless Chroma is a server."""

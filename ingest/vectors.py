@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from ingest.errors import ConfigError, StoreError
-from ingest.models import Article, Chunk
+from ingest.models import Article, Chunk, SearchFilter
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,24 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
     }
 
 
+def chroma_where(filt: SearchFilter | None, doc_ids: list[str] | None = None) -> dict | None:
+    """The Chroma ``where`` clause for a filter (sources are resolved to ``doc_ids``)."""
+    conds: list[dict] = []
+    if filt and filt.since:
+        conds.append({"published_ts": {"$gte": int(filt.since.timestamp())}})
+    if filt and filt.until:
+        conds.append({"published_ts": {"$lte": int(filt.until.timestamp())}})
+    if filt and filt.since is None and filt.until:
+        conds.append({"published_ts": {"$gte": 0}})  # undated articles have -1
+    if filt and filt.site:
+        conds.append({"site": filt.site})
+    if doc_ids is not None:
+        conds.append({"doc_id": {"$in": doc_ids}})
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
 class VectorIndex:
     """Chunk vectors in a Chroma collection; Chroma never embeds anything itself."""
 
@@ -80,6 +98,13 @@ class VectorIndex:
                 ids=ids[i : i + self.batch],
                 embeddings=vectors[i : i + self.batch],
                 metadatas=metadatas[i : i + self.batch],
+            )
+
+    def update_metadata(self, ids: list[str], metadatas: list[dict]) -> None:
+        """Replace the metadata of stored vectors."""
+        for i in range(0, len(ids), self.batch):
+            self.collection.update(
+                ids=ids[i : i + self.batch], metadatas=metadatas[i : i + self.batch]
             )
 
     def delete_docs(self, doc_ids: list[str]) -> None:

@@ -3,9 +3,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from bot.query import analyse
 from ingest.chunk import Chunker
 from ingest.errors import StoreError
-from ingest.models import Article
+from ingest.models import Article, SearchFilter
 from ingest.store import Store
 from tests.conftest import E5_NAME
 
@@ -42,18 +43,20 @@ def test_write_then_search_both_sides(store: Store, e5) -> None:
     assert check.ok and check.catalog_chunks == len(vectors) > 2
     hits = store.dense_search(e5.encode(["Ai là bí thư Thạch Thất?"], query=True)[0], k=3)
     assert store.catalog.chunks_by_id([hits[0].chunk_id])[hits[0].chunk_id].doc_id == BASE.doc_id
-    assert store.dense_search(vectors[0], 5, where={"doc_id": "hai-ha"})[0].chunk_id.startswith(
-        "hai-ha:"
-    )
+    only_b = store.dense_search(vectors[0], 5, SearchFilter(source="b.txt"))
+    assert {h.chunk_id.split(":")[0] for h in only_b} == {"hai-ha"}
 
 
 def test_lexical_search_ignores_diacritics_and_tone_placement(store: Store, e5) -> None:
     store.write(*_items(e5, BASE, OTHER), replacing=[])
     for query in ("bi thu huyen uy thach that", "Bí thư Huyện uỷ Thạch Thất", "HOÀ LẠC"):
-        hits = store.lexical_search(query, 5)
+        hits = store.lexical_search(analyse(query).terms, 5)
         assert hits and hits[0].chunk_id.startswith("thach-that:"), query
-    assert store.lexical_search("12/15 xa dat chuan", 5)[0].chunk_id.startswith("hai-ha:")
-    assert store.lexical_search('" * NEAR( OR -', 5) == []
+    assert store.lexical_search(analyse("12/15 xa dat chuan").terms, 5)[0].chunk_id.startswith(
+        "hai-ha:"
+    )
+    assert store.lexical_search(analyse('" * NEAR( OR -').terms, 5) == []
+    assert store.lexical_search(["near", "or"], 5, phrases=['" *', "and not"]) == []
 
 
 def test_replacing_an_article_leaves_no_orphans(store: Store, e5) -> None:
