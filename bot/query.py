@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
@@ -56,6 +57,12 @@ _QUESTION_WORDS = _QUESTION_TEXT.split()
 _STOP = frozenset(_QUESTION_WORDS)
 _STOP_FOLDED = frozenset(strip_diacritics(w) for w in _QUESTION_WORDS)
 _WORD = re.compile(r"[\w-]+")
+# Phrases about the articles themselves ("mentioned in the article"), not about the facts.
+_META = re.compile(
+    r"\b(?:được |duoc )?(?:nhắc|đề cập|nói|nhac|de cap|noi) (?:tới|đến|toi|den)\b"
+    r"|\b(?:trong|theo|trong các|trong cac) (?:bài|bai)(?: viết| báo| viet| bao)?(?: này| nay)?\b",
+    re.IGNORECASE,
+)
 
 
 class Intent(Enum):
@@ -113,7 +120,7 @@ def detect_intent(text: str) -> Intent:
 def analyse(question: str) -> Query:
     """Normalise a question and derive its lexical terms and phrases."""
     text = normalize_query(question).strip()
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(_META.sub(" ", text))]
     stop = _STOP if has_diacritics(text) else _STOP_FOLDED
     content = [w for w in words if w not in stop]
     folded = [strip_diacritics(w).replace("-", " ") for w in content]
@@ -127,6 +134,84 @@ def analyse(question: str) -> Query:
     )
 
 
-def content_words(text: str) -> list[str]:
-    """Folded content syllables of a text (question words removed), for overlap scoring."""
-    return analyse(text).terms
+def content_terms(text: str, *, accented: bool) -> list[str]:
+    """Lower-case content syllables in canonical tone form (folded unless ``accented``)."""
+    words = [w.lower() for w in _WORD.findall(_META.sub(" ", normalize_query(text)))]
+    if accented:
+        return [w for w in words if w not in _STOP]
+    folded = (strip_diacritics(w) for w in words)
+    return [w for w in folded if w not in _STOP_FOLDED]
+
+
+def restore_diacritics(text: str, evidence: list[str]) -> str:
+    """Put back the accents of an unaccented question, voting over the ``evidence`` texts.
+
+    Each word takes the accented form that the evidence uses most at that place: pairs of
+    neighbouring words count twice, single words once. A word the evidence lacks is kept.
+    """
+    words = _WORD.findall(text)
+    folded = [strip_diacritics(w).lower() for w in words]
+    pairs: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    singles: dict[str, Counter] = defaultdict(Counter)
+    for doc in evidence:
+        acc = [w.lower() for w in _WORD.findall(normalize_query(doc))]
+        fold = [strip_diacritics(w) for w in acc]
+        for i, (f, a) in enumerate(zip(fold, acc, strict=True)):
+            singles[f][a] += 1
+            if i:
+                pairs[(fold[i - 1], f)][(acc[i - 1], a)] += 1
+    out = []
+    for i, (word, f) in enumerate(zip(words, folded, strict=True)):
+        votes: Counter = Counter()
+        for form, n in singles.get(f, {}).items():
+            votes[form] += n
+        if i and (folded[i - 1], f) in pairs:
+            for (_, form), n in pairs[(folded[i - 1], f)].items():
+                votes[form] += 2 * n
+        if i + 1 < len(words) and (f, folded[i + 1]) in pairs:
+            for (form, _), n in pairs[(f, folded[i + 1])].items():
+                votes[form] += 2 * n
+        best = votes.most_common(1)[0][0] if votes else word
+        out.append(best.capitalize() if word[:1].isupper() else best)
+    return " ".join(out)
+
+
+# Leading words that set the scene (time, counts, place heads, light verbs), not the focus.
+_SKIP_LEAD_TEXT = """
+năm tháng ngày quý đến hết trong từ vào sau trước tính một hai ba bốn sáu bảy tám chín mười
+huyện xã tỉnh thị quận phường thành phố trấn thôn đặt có đạt được làm đưa ra
+"""
+_SKIP_LEAD = frozenset(_SKIP_LEAD_TEXT.split())
+_SKIP_LEAD_FOLDED = frozenset(strip_diacritics(w) for w in _SKIP_LEAD)
+
+
+def _topic_positions(tokens: list[str]) -> set[int]:
+    """Positions of names, numbers, dates and place heads: the topic, not what is asked."""
+    caps = [t[:1].isupper() for t in tokens]
+    skip = set()
+    for i, token in enumerate(tokens):
+        is_name = caps[i] and (i > 0 or (len(tokens) > 1 and caps[1]))
+        if token[:1].isdigit() or is_name:
+            skip.add(i)
+    return skip
+
+
+def focus_terms(query: Query) -> list[str]:
+    """What the question asks about, skipping its topic (names, dates, places).
+
+    'Kết quả bầu cử ở Phú Xuyên thế nào?' -> ['kết', 'quả']; 'Năm 2022 huyện Đức Hòa thu
+    ngân sách bao nhiêu?' -> ['thu', 'ngân']. An answer must mention it, not just the topic.
+    """
+    stop = _STOP if query.accented else _STOP_FOLDED
+    lead = _SKIP_LEAD if query.accented else _SKIP_LEAD_FOLDED
+    tokens = _WORD.findall(_META.sub(" ", query.text))
+    words = [t.lower() if query.accented else strip_diacritics(t).lower() for t in tokens]
+    skip = _topic_positions(tokens) if query.accented else set()
+    skip |= {i for i, w in enumerate(words) if w in lead or w[:1].isdigit()}
+    for i, word in enumerate(words):
+        if word not in stop and i not in skip:
+            nxt = i + 1
+            if nxt < len(words) and words[nxt] not in stop and nxt not in skip:
+                return [word, words[nxt]]
+            return [word]
+    return []

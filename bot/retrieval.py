@@ -11,7 +11,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from bot.query import Query, analyse
+from bot.query import Query, analyse, restore_diacritics
 from ingest.models import Article, Chunk, SearchFilter
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -80,6 +80,7 @@ class HybridRetriever(BaseRetriever):
     fusion: Fusion = "rrf"
     dense_weight: float = 0.5
     per_article: int = 2
+    restore_from: int = 10
     filter: SearchFilter | None = None
 
     def retrieve(
@@ -89,7 +90,8 @@ class HybridRetriever(BaseRetriever):
         query = analyse(question) if isinstance(question, str) else question
         filt = filt or self.filter
         timings: dict[str, float] = {}
-        dense, lexical = self._dense(query, filt, timings), self._lexical(query, filt, timings)
+        lexical = self._lexical(query, filt, timings)
+        dense = self._dense(self._dense_text(query, lexical), filt, timings)
         t0 = time.perf_counter()
         scores = self._fuse(dense, lexical)
         order = sorted(scores, key=scores.get, reverse=True)
@@ -110,11 +112,23 @@ class HybridRetriever(BaseRetriever):
         timings["fuse"] = (time.perf_counter() - t0) * 1000
         return hits, timings
 
-    def _dense(self, query: Query, filt: SearchFilter | None, timings: dict) -> dict[str, float]:
-        if self.mode == "lexical" or not query.text:
+    def _dense_text(self, query: Query, lexical: dict[str, float]) -> str:
+        """The question for the embedding model; unaccented ones get their accents back.
+
+        The model reads unaccented Vietnamese poorly, so in hybrid mode the accents are
+        restored from the best lexical matches (which are found without accents).
+        """
+        if query.accented or self.mode != "hybrid" or not lexical:
+            return query.text
+        top = sorted(lexical, key=lexical.get, reverse=True)[: self.restore_from]
+        evidence = [c.embed_text for c in self.store.catalog.chunks_by_id(top).values()]
+        return restore_diacritics(query.text, evidence)
+
+    def _dense(self, text: str, filt: SearchFilter | None, timings: dict) -> dict[str, float]:
+        if self.mode == "lexical" or not text:
             return {}
         t0 = time.perf_counter()
-        vector = self.embedder.encode([query.text], query=True)[0]
+        vector = self.embedder.encode([text], query=True)[0]
         timings["embed"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         hits = self.store.dense_search(vector, self.candidates, filt)

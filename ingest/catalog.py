@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
   exact, folded, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'col');
 CREATE TABLE IF NOT EXISTS pending(doc_id TEXT PRIMARY KEY, op TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -249,6 +250,16 @@ class Catalog:
             (f"folded : ({match})", *args, k),
         )
         return [LexicalHit(cid, float(score)) for cid, score in rows]
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many chunks contain each folded term (for IDF weights)."""
+        out: dict[str, int] = {}
+        for term in dict.fromkeys(terms):
+            row = self.db.execute(
+                "SELECT doc FROM chunks_vocab WHERE term = ? AND col = 'folded'", (term,)
+            ).fetchone()
+            out[term] = int(row[0]) if row else 0
+        return out
 
     def doc_ids(self, filt: SearchFilter | None = None) -> list[str]:
         """Ids of the stored articles that pass ``filt``."""

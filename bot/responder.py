@@ -1,0 +1,215 @@
+"""The Responder: a question (and the conversation so far) in, an Answer with citations out."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+from bot.answer import Answer, Citation
+from bot.extractive import (
+    AnswerType,
+    Sentence,
+    SentenceScorer,
+    answer_type,
+    candidate_sentences,
+    choose_sentences,
+    idf_weights,
+    list_head,
+)
+from bot.followup import Turn, rewrite_followup
+from bot.query import Intent, Query, analyse, content_terms
+from bot.retrieval import Hit, HybridRetriever
+from ingest.models import SearchFilter
+from ingest.sentences import split_sentences
+from ingest.textnorm import strip_diacritics
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+NOT_FOUND = "Không tìm thấy thông tin này trong các bài viết hiện có."
+_META_CUES = re.compile(
+    r"(?:ai là )?tác giả( của)?|ai (là người )?viết|người viết"
+    r"|(?:được )?đăng (vào )?(?:ngày|lúc|khi|hôm) nào|ngày đăng|đăng khi nào|đăng bao giờ"
+    r"|xuất bản (?:ngày|khi) nào|bài (?:viết|báo)|\bvề\b|\?",
+    re.IGNORECASE,
+)
+
+
+class Generator(Protocol):
+    """A generative answerer (an LLM) that may decline, returning None to fall back."""
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer | None: ...
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str | None: ...
+
+
+class Responder:
+    """Answers questions from the store: extractive by default, generative when configured."""
+
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        *,
+        generator: Generator | None = None,
+        min_support: float = 0.55,
+        k: int = 6,
+    ) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.min_support = min_support
+        self.k = k
+
+    def answer(
+        self, question: str, history: Sequence[Turn] = (), filt: SearchFilter | None = None
+    ) -> Answer:
+        """Answer ``question`` in Vietnamese with numbered citations, or say it is not found."""
+        began = time.perf_counter()
+        problem = self._check(question)
+        if problem:
+            return Answer(text=problem, found=False, question=question)
+        resolved = self._resolve(question.strip(), history)
+        query = analyse(resolved)
+        if query.intent is not Intent.FACT:
+            answer = self._metadata_answer(query, filt)
+        else:
+            answer = self._fact_answer(query, filt)
+        timings = dict(answer.timings)
+        timings["total"] = (time.perf_counter() - began) * 1000
+        return Answer(answer.text, answer.found, answer.citations, timings, answer.note, resolved)
+
+    @staticmethod
+    def _check(question: str) -> str | None:
+        """A reply for questions that cannot be searched, or None."""
+        if len(question) > MAX_QUESTION_CHARS:
+            return (
+                f"Câu hỏi dài quá ({len(question)} ký tự). Xin hỏi ngắn gọn hơn, "
+                f"tối đa {MAX_QUESTION_CHARS} ký tự."
+            )
+        if not analyse(question).terms:
+            return "Xin đặt câu hỏi bằng chữ, ví dụ: “Ai là Bí thư Huyện ủy Đức Hòa?”"
+        return None
+
+    def _resolve(self, question: str, history: Sequence[Turn]) -> str:
+        if not history:
+            return question
+        if self.generator:
+            rewritten = self.generator.rewrite(question, history)
+            if rewritten:
+                return rewritten
+        return rewrite_followup(question, history)
+
+    def _fact_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
+        hits, timings = self.retriever.retrieve(query, k=self.k, filt=filt)
+        t0 = time.perf_counter()
+        scored = self._score(query, hits)
+        kind, head = answer_type(query), list_head(query)
+        if kind is AnswerType.LIST and scored:
+            scored += self._whole_article(query, max(scored, key=lambda s: s.score), scored)
+        chosen = choose_sentences(scored, kind, head)
+        timings["compose"] = (time.perf_counter() - t0) * 1000
+        if not chosen or max(s.score for s in chosen) < self.min_support:
+            return self._refusal(hits, timings)
+        if self.generator:
+            t0 = time.perf_counter()
+            generated = self.generator.answer(query.text, hits)
+            timings["generate"] = (time.perf_counter() - t0) * 1000
+            if generated is not None:
+                return Answer(
+                    generated.text, generated.found, generated.citations, timings, generated.note
+                )
+            note = "LLM answer unusable; extractive answer shown"
+            return _extractive(chosen, timings, note)
+        return _extractive(chosen, timings)
+
+    def _whole_article(self, query: Query, best: Sentence, have: list[Sentence]) -> list[Sentence]:
+        """Every other sentence of the best sentence's article (a list may run through it)."""
+        article = self.retriever.store.catalog.article(best.hit.article.doc_id)
+        if article is None:
+            return []
+        known = {s.start for s in have if s.hit.article.doc_id == article.doc_id}
+        extra = [
+            Sentence(best.hit, best.rank, article.text[a:b], a, b)
+            for a, b in split_sentences(article.text)
+            if a not in known
+        ]
+        return self._score_sentences(query, extra)
+
+    def _score(self, query: Query, hits: list[Hit]) -> list[Sentence]:
+        return self._score_sentences(query, candidate_sentences(hits))
+
+    def _score_sentences(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
+        terms = content_terms(query.text, accented=False)
+        catalog = self.retriever.store.catalog
+        idf = idf_weights(catalog.document_frequencies(terms), max(catalog.chunk_count(), 1))
+        if query.accented:  # accented terms share the frequency of their folded form
+            idf = {
+                t: idf.get(strip_diacritics(t), 1.0)
+                for t in content_terms(query.text, accented=True)
+            }
+        scorer = SentenceScorer(query, idf)
+        return [scorer.score(s) for s in sentences]
+
+    def _metadata_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
+        subject = _META_CUES.sub(" ", query.text).strip()
+        hits, timings = self.retriever.retrieve(subject or query.text, k=3, filt=filt)
+        if not hits:
+            return self._refusal(hits, timings)
+        top = hits[0]
+        subject_terms = set(content_terms(subject, accented=False))
+        stored = self.retriever.store.catalog.article(top.article.doc_id)
+        body = stored.text if stored else top.chunk.text
+        seen = set(content_terms(f"{top.article.title} {body}", accented=False))
+        if subject_terms and len(subject_terms & seen) / len(subject_terms) < 0.6:
+            return self._refusal(hits, timings)
+        article = top.article
+        citation = _citation(1, top, article.title)
+        if query.intent is Intent.DATE:
+            if not article.published:
+                return Answer(
+                    f"Bài “{article.title}” không ghi ngày đăng [1].", False, (citation,), timings
+                )
+            when = article.published.strftime("%d/%m/%Y")
+            if article.published.hour or article.published.minute:
+                when += article.published.strftime(" lúc %H:%M")
+            return Answer(
+                f"Bài “{article.title}” được đăng ngày {when} [1].", True, (citation,), timings
+            )
+        if not article.author:
+            return Answer(
+                f"Bài “{article.title}” không ghi tên tác giả [1].", False, (citation,), timings
+            )
+        return Answer(
+            f"Tác giả bài “{article.title}” là {article.author} [1].", True, (citation,), timings
+        )
+
+    def _refusal(self, hits: list[Hit], timings: dict[str, float]) -> Answer:
+        titles = list(dict.fromkeys(h.article.title for h in hits))[:3]
+        text = NOT_FOUND
+        if titles:
+            text += " Các bài gần nhất: " + "; ".join(f"“{t}”" for t in titles) + "."
+        return Answer(text, False, (), timings)
+
+
+def _citation(n: int, hit: Hit, quote: str) -> Citation:
+    a = hit.article
+    return Citation(
+        n=n,
+        title=a.title,
+        published=a.published,
+        source=a.source,
+        author=a.author,
+        quote=quote,
+        site=a.site,
+        doc_id=a.doc_id,
+    )
+
+
+def _extractive(
+    chosen: list[Sentence], timings: dict[str, float], note: str | None = None
+) -> Answer:
+    citations = tuple(_citation(n, s.hit, s.text) for n, s in enumerate(chosen, start=1))
+    text = " ".join(f"{s.text} [{n}]" for n, s in enumerate(chosen, start=1))
+    return Answer(text, True, citations, timings, note)
