@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from ingest.errors import ConfigError, VnqaError
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
     from ingest.pipeline import IngestSummary
+
+from bot.cli_common import err, out, settings_from_env
 
 app = typer.Typer(
     name="vnqa",
@@ -25,21 +25,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 MAX_PROBLEMS_SHOWN = 20
-
-
-def _settings() -> Settings:
-    from bot.settings import load_settings
-
-    settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    return settings
 
 
 class _RichProgress:
@@ -124,7 +110,7 @@ def ingest(
     """Add or update articles; unchanged articles are skipped without re-embedding."""
     from bot.components import build_ingestor, open_store
 
-    settings = _settings()
+    settings = settings_from_env()
     store = open_store(settings)
     progress = _RichProgress()
     # A service manager's SIGTERM stops ingest as cleanly as Ctrl-C does.
@@ -149,7 +135,7 @@ def stats(
     """What the store holds: articles, chunks, sites, dates, model, location and size."""
     from bot.components import embedding_model_name, open_store
 
-    settings = _settings()
+    settings = settings_from_env()
     store = open_store(settings)
     try:
         info = store.catalog.stats()
@@ -188,6 +174,17 @@ def _print_stats(info: dict) -> None:
             f"[yellow]{info['pending']} articles were left half-written by an interrupted "
             "ingest; the next 'vnqa ingest' repairs them[/]"
         )
+
+
+def _register_answer_commands() -> None:
+    from bot import cli_answer
+
+    app.command("ask")(cli_answer.ask)
+    app.command("chat")(cli_answer.chat)
+    app.command("eval")(cli_answer.evaluate)
+
+
+_register_answer_commands()
 
 
 def main() -> None:

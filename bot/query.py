@@ -134,9 +134,30 @@ def analyse(question: str) -> Query:
     )
 
 
+_UNITS = {
+    "mét": "m",
+    "ki-lô-mét": "km",
+    "kilômét": "km",
+    "héc-ta": "ha",
+    "hecta": "ha",
+    "met": "m",
+    "hec-ta": "ha",
+}
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+_I_Y_SYLLABLE = re.compile(r"^(?:[bcdđghklmnpqrstvx]|qu)[yýỳỷỹỵ]$")
+
+
+def _matching_form(word: str) -> str:
+    """One spelling for i/y variants ('tỷ'/'tỉ', 'Quý'/'Quí') and for spelled-out units."""
+    word = _UNITS.get(word, word)
+    return word.translate(_Y_TO_I) if _I_Y_SYLLABLE.match(word) else word
+
+
 def content_terms(text: str, *, accented: bool) -> list[str]:
     """Lower-case content syllables in canonical tone form (folded unless ``accented``)."""
-    words = [w.lower() for w in _WORD.findall(_META.sub(" ", normalize_query(text)))]
+    words = [
+        _matching_form(w.lower()) for w in _WORD.findall(_META.sub(" ", normalize_query(text)))
+    ]
     if accented:
         return [w for w in words if w not in _STOP]
     folded = (strip_diacritics(w) for w in words)
@@ -215,3 +236,21 @@ def focus_terms(query: Query) -> list[str]:
                 return [word, words[nxt]]
             return [word]
     return []
+
+
+_ASK = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|may)\b", re.IGNORECASE)
+_LINKS = frozenset(["là", "được", "có", "la", "duoc", "co"])
+
+
+def asked_terms(query: Query) -> list[str]:
+    """The measured attribute of a quantity question: 'dài' in 'cầu dài bao nhiêu mét?'."""
+    text = _META.sub(" ", query.text)
+    m = _ASK.search(text)
+    if not m or m.start() == 0:
+        return []
+    before = [w.lower() for w in _WORD.findall(text[: m.start()])]
+    before = [w if query.accented else strip_diacritics(w) for w in before]
+    while before and before[-1] in _LINKS:
+        before.pop()
+    stop = _STOP if query.accented else _STOP_FOLDED
+    return [before[-1]] if before and before[-1] not in stop else []

@@ -102,7 +102,8 @@ class Responder:
         return rewrite_followup(question, history)
 
     def _fact_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
-        hits, timings = self.retriever.retrieve(query, k=self.k, filt=filt)
+        # A wider pool than is cited: the answer may sit in an article's third-best passage.
+        hits, timings = self.retriever.retrieve(query, k=max(self.k, 10), filt=filt, per_article=3)
         t0 = time.perf_counter()
         scored = self._score(query, hits)
         kind, head = answer_type(query), list_head(query)

@@ -84,7 +84,11 @@ class HybridRetriever(BaseRetriever):
     filter: SearchFilter | None = None
 
     def retrieve(
-        self, question: str | Query, k: int | None = None, filt: SearchFilter | None = None
+        self,
+        question: str | Query,
+        k: int | None = None,
+        filt: SearchFilter | None = None,
+        per_article: int | None = None,
     ) -> tuple[list[Hit], dict[str, float]]:
         """Ranked hits for a question and the milliseconds each stage took."""
         query = analyse(question) if isinstance(question, str) else question
@@ -108,7 +112,7 @@ class HybridRetriever(BaseRetriever):
             for cid in order
             if cid in chunks and chunks[cid].doc_id in articles
         ]
-        hits = diversify(ranked, k or self.k, self.per_article)
+        hits = diversify(ranked, k or self.k, per_article or self.per_article)
         timings["fuse"] = (time.perf_counter() - t0) * 1000
         return hits, timings
 

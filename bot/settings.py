@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.errors import ConfigError
@@ -34,6 +35,22 @@ class Settings(BaseSettings):
     chunk_overlap_tokens: int = Field(40, ge=0, le=4096)
     chroma_url: str = ""
     log_level: str = "WARNING"
+
+    top_k: int = Field(6, ge=1, le=50)
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0)
+    min_support: float = Field(0.55, ge=0.0, le=2.0)
+    query_threads: int = Field(1, ge=1, le=256)
+
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout: float = Field(30.0, gt=0, le=600)
+
+    @property
+    def generative(self) -> bool:
+        """True when an OpenAI-compatible LLM is configured."""
+        return bool(self.llm_base_url and self.llm_model)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

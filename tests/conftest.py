@@ -86,3 +86,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "shared" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory, e5: SentenceTransformerEmbeddings):
+    """One store with the seed articles and the sample pages, shared read-only by tests."""
+    store = Store(tmp_path_factory.mktemp("seed-store"), E5_NAME)
+    ingestor = Ingestor(store, lambda: e5, model_name=E5_NAME, chunk_tokens=200, overlap_tokens=40)
+    paths = [DATA / "pages", DATA / "articles.jsonl"] + ([SEEDS] if SEEDS.is_dir() else [])
+    ingestor.run(paths)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def retriever(seed_store: Store, e5: SentenceTransformerEmbeddings):
+    """The hybrid retriever over the shared seed store."""
+    from bot.retrieval import HybridRetriever
+
+    return HybridRetriever(store=seed_store, embedder=e5)
+
+
+@pytest.fixture
+def responder(retriever):
+    """An extractive responder over the shared seed store."""
+    from bot.responder import Responder
+
+    return Responder(retriever)

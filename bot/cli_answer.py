@@ -1,0 +1,257 @@
+"""``vnqa ask``, ``vnqa chat`` and ``vnqa eval``: thin adapters over one Responder."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.cli_common import err, out, settings_from_env
+from ingest.errors import InputError
+
+if TYPE_CHECKING:
+    from bot.answer import Answer
+    from bot.responder import Responder
+    from ingest.models import SearchFilter
+    from ingest.store import Store
+
+HISTORY_TURNS = 6
+
+
+def _date(value: str | None, name: str) -> datetime | None:
+    from ingest.dates import parse_date
+
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise InputError(f"{name} {value!r} is not a date; use 2021-01-19 or 19/01/2021")
+    return parsed
+
+
+def _open(k: int | None = None) -> tuple[Responder, Store]:
+    from bot.components import build_responder, open_store
+
+    settings = settings_from_env()
+    if k is not None:
+        settings = settings.model_copy(update={"top_k": k})
+    store = open_store(settings)
+    responder = build_responder(settings, store)
+    warm_up(responder, settings.query_threads)
+    return responder, store
+
+
+def warm_up(responder: Responder, threads: int) -> None:
+    """Load the model before the first question, so its timings are its own.
+
+    One question at a time gains little from many threads, and a concurrent ingest on the
+    same cores would make every thread wait on the others.
+    """
+    import torch
+
+    torch.set_num_threads(threads)
+    responder.retriever.retrieve("khởi động", k=1)  # loads the model and the vector index
+
+
+def _filter(
+    since: str | None, until: str | None, site: str | None, source: str | None
+) -> SearchFilter | None:
+    from ingest.models import SearchFilter
+
+    filt = SearchFilter(_date(since, "--since"), _date(until, "--until"), site, source)
+    return filt or None
+
+
+def print_answer(answer: Answer) -> None:
+    """The answer, then its numbered sources, for an 80-column terminal."""
+    style = "" if answer.found else "[yellow]"
+    out.print(f"{style}{answer.text}", soft_wrap=False)
+    if answer.note:
+        err.print(f"[dim]({answer.note})[/]")
+    if answer.citations:
+        out.print("\n[bold]Nguồn[/]")
+    for c in answer.citations:
+        when = f" — {c.published:%d/%m/%Y}" if c.published else ""
+        where = c.site or (c.source if "://" in c.source else Path(c.source.split("#")[0]).name)
+        out.print(f"[bold][{c.n}][/] {c.title}{when} — {where}")
+        out.print(f"    [dim]“{c.quote}”[/]")
+
+
+Since = Annotated[str | None, typer.Option(help="Only articles published on or after this date.")]
+Until = Annotated[str | None, typer.Option(help="Only articles published on or before this date.")]
+Site = Annotated[str | None, typer.Option(help="Only articles from this site.")]
+Source = Annotated[str | None, typer.Option(help="Only articles whose source contains this.")]
+TopK = Annotated[
+    int | None, typer.Option("-k", "--top-k", min=1, max=50, help="Passages to retrieve.")
+]
+
+
+def ask(
+    question: Annotated[
+        str, typer.Argument(help="The question, or '-' to read one per line from standard input.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
+    since: Since = None,
+    until: Until = None,
+    site: Site = None,
+    source: Source = None,
+    k: TopK = None,
+) -> None:
+    """Answer a question from the articles, with numbered sources."""
+    filt = _filter(since, until, site, source)
+    responder, store = _open(k)
+    try:
+        questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+        for q in questions:
+            answer = responder.answer(q, filt=filt)
+            if as_json:
+                sys.stdout.write(json.dumps(answer.to_json(q), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                print_answer(answer)
+    finally:
+        store.close()
+
+
+def chat(
+    since: Since = None,
+    until: Until = None,
+    site: Site = None,
+    source: Source = None,
+    k: TopK = None,
+) -> None:
+    """Ask questions one after another; follow-ups use the conversation. Ctrl-D to leave."""
+    from bot.followup import Turn
+
+    filt = _filter(since, until, site, source)
+    responder, store = _open(k)
+    history: list[Turn] = []
+    last: Answer | None = None
+    err.print(
+        "Hỏi gì cũng được về các bài viết. /sources: nguồn đầy đủ · /new: hỏi lại từ đầu "
+        "· Ctrl-D: thoát"
+    )
+    try:
+        while True:
+            try:
+                line = input("\n> ").strip()
+            except EOFError:
+                break
+            if line in ("/new", "/moi"):
+                history, last = [], None
+                err.print("Đã bắt đầu cuộc trò chuyện mới.")
+            elif line == "/sources":
+                _print_sources(last)
+            elif line:
+                last = responder.answer(line, history, filt)
+                print_answer(last)
+                history = [*history, Turn(last.question, last.text)][-HISTORY_TURNS:]
+    finally:
+        store.close()
+
+
+def _print_sources(answer: Answer | None) -> None:
+    if answer is None or not answer.citations:
+        err.print("Chưa có nguồn nào.")
+        return
+    for c in answer.citations:
+        out.print(f"[bold][{c.n}][/] {c.title}")
+        if c.published:
+            out.print(f"    Ngày đăng: {c.published:%d/%m/%Y %H:%M}")
+        if c.author:
+            out.print(f"    Tác giả: {c.author}")
+        out.print(f"    Nguồn: {c.source}")
+        out.print(f"    Trích: “{c.quote}”")
+
+
+def evaluate(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A .jsonl eval set: questions with answers, or queries with gold_id."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score a question set (answers, citations, refusals) or a retrieval set (MRR, recall)."""
+    from bot.evaluate import load_eval_set
+
+    kind, rows = load_eval_set(file)
+    responder, store = _open()
+    try:
+        if kind == "retrieval":
+            result = _eval_retrieval(responder, rows)
+        else:
+            result = _eval_qa(responder, store, rows)
+    finally:
+        store.close()
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_eval(result)
+
+
+def _eval_qa(responder: Responder, store: Store, rows: list[dict]) -> dict:
+    from bot.evaluate import score_qa
+
+    def quote_ok(citation) -> bool:
+        article = store.catalog.article(citation.doc_id)
+        return article is not None and (
+            citation.quote in article.text or citation.quote == article.title
+        )
+
+    report = score_qa(responder.answer, rows, quote_ok)
+    failures = [r for r in report.rows if not r["correct"]]
+    return {
+        "kind": "qa",
+        **report.summary(),
+        "failures": [{"id": r["id"], "answer": r["answer"][:200]} for r in failures],
+    }
+
+
+def _eval_retrieval(responder: Responder, rows: list[dict]) -> dict:
+    from bot.evaluate import score_retrieval
+
+    base = responder.retriever
+    table = []
+    for mode in ("dense", "lexical", "hybrid"):
+        retriever = base.model_copy(update={"mode": mode})
+        for diacritics in (True, False):
+            s = score_retrieval(retriever, rows, diacritics=diacritics)
+            table.append(
+                {
+                    "mode": mode,
+                    "diacritics": diacritics,
+                    "mrr@10": round(s.mrr, 3),
+                    "recall@10": round(s.recall, 3),
+                }
+            )
+    return {"kind": "retrieval", "queries": len(rows), "fusion": base.fusion, "results": table}
+
+
+def _print_eval(result: dict) -> None:
+    if result["kind"] == "retrieval":
+        out.print(f"{result['queries']} queries, fusion {result['fusion']}")
+        out.print(f"{'mode':8} {'diacritics':10} {'MRR@10':>7} {'R@10':>6}")
+        for r in result["results"]:
+            out.print(
+                f"{r['mode']:8} {'yes' if r['diacritics'] else 'no':10} "
+                f"{r['mrr@10']:7.3f} {r['recall@10']:6.3f}"
+            )
+        return
+    for key in (
+        "questions",
+        "answer_correct",
+        "gold_source_cited",
+        "refusals_correct",
+        "verbatim_quotes",
+        "latency_ms_p50",
+        "latency_ms_p95",
+    ):
+        out.print(f"{key:20} {result[key]}")
+    for kind, r in result["per_type"].items():
+        out.print(f"  {kind:16} n={r['n']:<3} correct={r['correct']}")
+    for f in result["failures"]:
+        err.print(f"[yellow]✗ {f['id']}[/]: {f['answer']}")

@@ -1,0 +1,44 @@
+from bot.query import Intent, analyse, focus_terms, restore_diacritics
+
+
+def test_terms_are_folded_and_question_words_dropped() -> None:
+    q = analyse("Ai là Bí thư Huyện uỷ Đức Hoà?")
+    assert q.terms == ["bi", "thu", "huyen", "uy", "duc", "hoa"]
+    assert "duc hoa" in q.phrases and q.accented and q.intent is Intent.FACT
+    assert analyse("bi thu huyen uy duc hoa la ai").terms == q.terms
+
+
+def test_abbreviations_expand_both_ways() -> None:
+    assert {"ubnd", "uy ban nhan dan"} <= set(analyse("UBND huyện Đông Anh").phrases)
+    assert {"ubnd", "uy ban nhan dan"} <= set(analyse("Ủy ban nhân dân huyện").phrases)
+    assert {"ntm", "nong thon moi"} <= set(analyse("xã đạt chuẩn NTM").phrases)
+    assert {"ocop", "moi xa mot san pham"} <= set(analyse("sản phẩm OCOP").phrases)
+    assert "tp" in analyse("TP. Hà Nội").phrases
+
+
+def test_meta_phrases_are_not_searched() -> None:
+    assert analyse("Những huyện nào được nhắc đến trong bài?").terms == ["huyen"]
+
+
+def test_intents() -> None:
+    assert analyse("Bài viết về Thạch Thất được đăng ngày nào?").intent is Intent.DATE
+    assert analyse("Ai là tác giả bài viết về Hải Hà?").intent is Intent.AUTHOR
+    assert analyse("bai viet ve thach that dang ngay nao").intent is Intent.DATE
+    assert analyse("Ai là Bí thư?").intent is Intent.FACT
+
+
+def test_focus_skips_the_topic() -> None:
+    assert focus_terms(analyse("Kết quả bầu cử ở Phú Xuyên thế nào?")) == ["kết", "quả"]
+    assert focus_terms(analyse("Năm 2022 huyện Đức Hòa thu ngân sách bao nhiêu?")) == [
+        "thu",
+        "ngân",
+    ]
+    assert focus_terms(analyse("Thạch Thất đặt mục tiêu gì?")) == ["mục", "tiêu"]
+
+
+def test_restore_diacritics_from_evidence() -> None:
+    evidence = ["Bí thư Huyện ủy Đức Hòa - Phan Nhân Duy cho biết", "huyện Đức Hòa, tỉnh Long An"]
+    assert restore_diacritics("bi thu huyen uy duc hoa la ai", evidence) == (
+        "bí thư huyện ủy đức hòa la ai"  # "la" is not in the evidence: kept as typed
+    )
+    assert restore_diacritics("xyz", evidence) == "xyz"

@@ -1,0 +1,97 @@
+import json
+
+import pytest
+
+from bot.evaluate import answer_correct
+from bot.followup import Turn, rewrite_followup
+from bot.responder import MAX_QUESTION_CHARS, Responder
+from tests.conftest import SHARED
+
+
+def _quote_is_verbatim(responder: Responder, citation) -> bool:
+    article = responder.retriever.store.catalog.article(citation.doc_id)
+    return citation.quote in article.text or citation.quote == article.title
+
+
+def test_fact_answer_quotes_and_cites_the_source(responder: Responder) -> None:
+    answer = responder.answer("Cầu vượt sông Thiếp dài bao nhiêu mét?")
+    assert answer.found and "420 m" in answer.text and "[1]" in answer.text
+    c = answer.citations[0]
+    assert c.n == 1 and c.title == "Đông Anh khởi công cầu vượt sông Thiếp"
+    assert c.author == "Minh Anh" and c.published.year == 2023
+    assert c.quote in answer.text and _quote_is_verbatim(responder, c)
+    assert {"embed", "dense", "lexical", "compose", "total"} <= set(answer.timings)
+
+
+def test_unaccented_question(responder: Responder) -> None:
+    answer = responder.answer("thu nhap binh quan dau nguoi soc son nam 2021")
+    assert answer.found and "62,5 triệu" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Giá vàng hôm nay bao nhiêu?",
+        "Dân số huyện Sóc Sơn là bao nhiêu người?",  # the article is about Sóc Sơn, not this
+        "Kết quả bầu cử ở Đông Anh thế nào?",
+    ],
+)
+def test_refuses_what_the_articles_do_not_say(responder: Responder, question: str) -> None:
+    answer = responder.answer(question)
+    assert not answer.found and answer.citations == ()
+    assert answer.text.startswith("Không tìm thấy")
+
+
+def test_metadata_questions(responder: Responder) -> None:
+    date = responder.answer("Bài viết về Sóc Sơn được đăng ngày nào?")
+    assert date.found and "15/03/2022" in date.text
+    author = responder.answer("Ai là tác giả bài viết về Gia Lâm?")
+    assert author.found and "Ngọc Lan" in author.text
+    assert author.citations[0].quote == "Gia Lâm triển khai mô hình chợ an toàn thực phẩm"
+
+
+def test_follow_up_uses_the_previous_question(responder: Responder) -> None:
+    first = responder.answer("Ai là Chủ tịch UBND huyện Đông Anh?")
+    assert first.found and "Nguyễn Xuân Linh" in first.text
+    follow = responder.answer("còn Sóc Sơn thì sao?", [Turn(first.question, first.text)])
+    assert follow.question != "còn Sóc Sơn thì sao?" and "Sóc Sơn" in follow.question
+
+
+def test_rule_based_rewrite() -> None:
+    history = [Turn("Ai là Bí thư Huyện ủy Đức Hòa?")]
+    assert rewrite_followup("còn huyện Cần Đước thì sao?", history) == (
+        "Ai là Bí thư Huyện ủy Cần Đước?"
+    )
+    assert rewrite_followup("Giá vàng?", history) == "Giá vàng?"  # not a follow-up
+    assert rewrite_followup("còn Cần Đước thì sao?", []) == "còn Cần Đước thì sao?"
+
+
+@pytest.mark.parametrize(
+    ("question", "needle"),
+    [
+        ("x" * (MAX_QUESTION_CHARS + 1), "dài quá"),
+        ("😀🎉 ?!", "bằng chữ"),
+        ("   ", "bằng chữ"),
+        ('" * NEAR( OR -', "Không tìm thấy"),
+        ("\u202eمرحبا\x00\x1b[31m", "Không tìm thấy"),
+    ],
+)
+def test_unusable_questions_get_a_clear_reply(
+    responder: Responder, question: str, needle: str
+) -> None:
+    answer = responder.answer(question)
+    assert not answer.found and needle in answer.text
+
+
+@pytest.mark.shared
+def test_seed_dev_set(responder: Responder) -> None:
+    rows = [json.loads(line) for line in (SHARED / "eval" / "seeds_dev.jsonl").open()]
+    for row in rows:
+        answer = responder.answer(row["question"])
+        if row["gold_sources"]:
+            assert answer.found and answer_correct(answer, row["answer"]), row["id"]
+            cited = {c.source.rsplit("/", 1)[-1] for c in answer.citations}
+            assert cited & set(row["gold_sources"]), row["id"]
+            assert all(_quote_is_verbatim(responder, c) for c in answer.citations)
+        else:
+            assert not answer.found, row["id"]
