@@ -19,7 +19,7 @@ def run(tmp_path: Path, e5_dir: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
     env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_MODEL_DIR": str(e5_dir.parent)}
 
-    def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
+    def run(*args: str, _input: str | None = None, **extra_env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "bot.cli", *args],
             capture_output=True,
@@ -27,6 +27,7 @@ def run(tmp_path: Path, e5_dir: Path):
             env=env | extra_env,
             cwd=tmp_path,
             timeout=600,
+            input=_input,
         )
 
     return run
@@ -119,3 +120,63 @@ def test_signal_stops_ingest_cleanly_and_the_rerun_resumes(run, tmp_path, e5_dir
     assert f"{96 - stored['articles']} new" in resumed.stdout
     final = json.loads(run("stats", "--json").stdout)
     assert final["articles"] == 96 and final["chunks"] == final["vectors"]
+
+
+@pytest.fixture
+def pages_store(run, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    shutil.copytree(DATA / "pages", pages)
+    assert run("ingest", str(pages)).returncode == 0
+
+
+def test_ask_prints_answer_and_sources(run, pages_store) -> None:
+    result = run("ask", "Cầu vượt sông Thiếp dài bao nhiêu mét?")
+    assert result.returncode == 0, result.stderr
+    assert "420 m" in result.stdout and "[1]" in result.stdout
+    assert "Nguồn" in result.stdout and "Đông Anh khởi công cầu vượt sông Thiếp" in result.stdout
+    assert "05/06/2023" in result.stdout
+
+
+def test_ask_json_stdin_one_object_per_line(run, pages_store, tmp_path: Path) -> None:
+    questions = (
+        "Cầu vượt sông Thiếp dài bao nhiêu mét?\n\nGiá vàng hôm nay?\nbi thu huyen uy soc son\n"
+    )
+    result = run("ask", "--json", "-", _input=questions)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and len(lines) == 4
+    rows = [json.loads(line) for line in lines]
+    assert [r["question"] for r in rows] == questions.splitlines()
+    first = rows[0]
+    assert set(first) == {"question", "answer", "found", "citations", "timings_ms"}
+    assert first["found"] and "420 m" in first["answer"]
+    assert set(first["citations"][0]) == {"n", "title", "published", "source", "author", "quote"}
+    assert first["citations"][0]["published"].startswith("2023-06-05T10:15:00")
+    assert not rows[1]["found"] and not rows[2]["found"]
+    assert rows[3]["found"] and rows[3]["citations"][0]["title"].startswith("Sóc Sơn")
+
+
+def test_ask_filters_and_bad_dates(run, pages_store) -> None:
+    result = run("ask", "--json", "--until", "2022-12-31", "Cầu vượt sông Thiếp dài bao nhiêu?")
+    assert json.loads(result.stdout)["found"] is False  # the Đông Anh article is from 2023
+    bad = run("ask", "--since", "hôm qua", "cầu")
+    assert bad.returncode == 1 and "--since 'hôm qua' is not a date" in bad.stderr
+
+
+def test_chat_follow_up_and_sources(run, pages_store) -> None:
+    script = "Ai là Chủ tịch UBND huyện Đông Anh?\n/sources\ncòn Sóc Sơn thì sao?\n/new\n"
+    result = run("chat", _input=script)
+    assert result.returncode == 0, result.stderr
+    assert "Nguyễn Xuân Linh" in result.stdout
+    assert "Trích:" in result.stdout and "Tác giả: Minh Anh" in result.stdout
+
+
+@pytest.mark.shared
+def test_eval_seed_dev_set(run) -> None:
+    assert run("ingest", str(SEEDS)).returncode == 0
+    result = run("eval", "--json", str(SEEDS.parent.parent / "eval" / "seeds_dev.jsonl"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"] == 17
+    assert report["answer_correct"] == 1.0 and report["gold_source_cited"] == 1.0
+    assert report["refusals_correct"] == 1.0 and report["verbatim_quotes"] == 1.0
+    assert report["latency_ms_p95"] > 0

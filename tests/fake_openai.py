@@ -1,0 +1,92 @@
+"""A loopback HTTP server that speaks enough of OpenAI's chat-completions API for tests."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Reply = Callable[[list[dict[str, Any]]], "str | tuple[int, str] | float"]
+
+
+class FakeOpenAI:
+    """Serves /v1/chat/completions; ``reply(messages)`` returns the content, (status, body),
+    or a float number of seconds to stall."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+        self.requests: list[dict[str, Any]] = []
+        self.errors: list[Exception] = []  # a test asserts none: a broken reply is no test
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append(
+                    {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+                )
+                try:
+                    result = fake.reply(body["messages"])
+                except Exception as exc:
+                    fake.errors.append(exc)
+                    raise
+                if isinstance(result, float):
+                    time.sleep(result)
+                    result = "quá muộn"
+                status, payload = (
+                    result if isinstance(result, tuple) else (200, json.dumps(_completion(result)))
+                )
+                data = payload.encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except BrokenPipeError:
+                    pass  # the client timed out first, as a test meant it to
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeOpenAI:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _completion(content: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def context_number(messages: list[dict[str, Any]], needle: str) -> int:
+    """The [n] of the context passage that contains ``needle``."""
+    user = messages[-1]["content"]
+    for block in user.split("\n\n"):
+        block = block.removeprefix("NGỮ CẢNH:\n")
+        if needle in block and block.startswith("["):
+            return int(block[1 : block.index("]")])
+    raise AssertionError(f"{needle!r} is not in the context")

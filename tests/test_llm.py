@@ -1,0 +1,100 @@
+import json
+import logging
+
+import pytest
+
+from bot.followup import Turn
+from bot.llm import LLMGenerator
+from bot.responder import Responder
+from bot.settings import Settings
+from tests.fake_openai import FakeOpenAI, context_number
+
+QUESTION = "Cầu vượt sông Thiếp dài bao nhiêu mét?"
+SECRET = "sk-test-do-not-log-0123456789"
+
+
+def _responder(retriever, url: str, timeout: float = 5.0) -> Responder:
+    settings = Settings(
+        _env_file=None,
+        llm_base_url=url,
+        llm_model="fake-model",
+        llm_api_key=SECRET,
+        llm_timeout=timeout,
+    )
+    return Responder(retriever, generator=LLMGenerator.from_settings(settings))
+
+
+def test_grounded_answer_with_valid_citation(retriever) -> None:
+    def reply(messages):
+        n = context_number(messages, "420 m")
+        return f"Cây cầu dài 420 m, rộng 24 m [{n}]."
+
+    with FakeOpenAI(reply) as llm:
+        answer = _responder(retriever, llm.url).answer(QUESTION)
+    assert not llm.errors
+    assert answer.found and answer.text == "Cây cầu dài 420 m, rộng 24 m [1]."
+    assert answer.citations[0].title == "Đông Anh khởi công cầu vượt sông Thiếp"
+    assert "420 m" in answer.citations[0].quote  # the supporting sentence, verbatim
+    request = llm.requests[0]
+    assert request["path"] == "/v1/chat/completions"
+    assert request["body"]["model"] == "fake-model"
+    assert request["auth"] == f"Bearer {SECRET}"
+    system, user = request["body"]["messages"]
+    assert "chỉ dựa trên" in system["content"] and QUESTION in user["content"]
+
+
+def test_citations_of_sources_that_do_not_exist_are_dropped(retriever) -> None:
+    def reply(messages):
+        return f"Cầu dài 420 m [{context_number(messages, '420 m')}][42]."
+
+    with FakeOpenAI(reply) as llm:
+        answer = _responder(retriever, llm.url).answer(QUESTION)
+    assert answer.found and "[42]" not in answer.text and len(answer.citations) == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "why"),
+    [
+        (lambda m: "Cầu dài 420 m [9].", "cites nothing that was retrieved"),
+        (lambda m: "Cầu dài 420 m.", "cites nothing"),
+        (lambda m: f"Cầu dài 999 m [{context_number(m, '420 m')}].", "a number not in the source"),
+        (
+            lambda m: f"Ông Trần Văn Tèo cho biết cầu dài 420 m [{context_number(m, '420 m')}].",
+            "a name not in the source",
+        ),
+        (lambda m: (500, '{"error": {"message": "boom"}}'), "server error"),
+        (lambda m: 3.0, "timeout"),
+    ],
+)
+def test_untrustworthy_or_failed_generation_falls_back_to_extractive(
+    retriever, reply, why: str, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with FakeOpenAI(reply) as llm:
+        answer = _responder(retriever, llm.url, timeout=1.0).answer(QUESTION)
+    assert llm.requests and not llm.errors
+    assert answer.found and "420 m" in answer.text, why
+    assert answer.note and "extractive" in answer.note
+    assert answer.citations[0].quote in answer.text  # extractive: the quote is the answer
+    assert SECRET not in caplog.text
+    assert SECRET not in json.dumps(answer.to_json(QUESTION), ensure_ascii=False)
+
+
+def test_model_saying_not_found_is_a_refusal(retriever) -> None:
+    with FakeOpenAI(lambda m: "KHÔNG TÌM THẤY") as llm:
+        answer = _responder(retriever, llm.url).answer(QUESTION)
+    assert not answer.found and answer.citations == ()
+
+
+def test_follow_up_is_rewritten_by_the_model(retriever) -> None:
+    def reply(messages):
+        if "Viết lại" in messages[0]["content"]:
+            return "Ai là Chủ tịch UBND huyện Đông Anh?"
+        n = context_number(messages, "Nguyễn Xuân Linh")
+        return f"Chủ tịch UBND huyện Đông Anh là Nguyễn Xuân Linh [{n}]."
+
+    with FakeOpenAI(reply) as llm:
+        history = [Turn("Cầu vượt sông Thiếp ở huyện nào?", "Đông Anh [1]")]
+        answer = _responder(retriever, llm.url).answer("còn chủ tịch huyện là ai?", history)
+    assert not llm.errors and answer.question == "Ai là Chủ tịch UBND huyện Đông Anh?"
+    assert answer.found and "Nguyễn Xuân Linh" in answer.text
