@@ -238,8 +238,12 @@ class Catalog:
         phrases: list[str] = (),
         filt: SearchFilter | None = None,
     ) -> list[LexicalHit]:
-        """BM25 over the diacritic-folded text for any of ``terms`` and ``phrases``."""
-        match = fts_match(list(terms), list(phrases))
+        """BM25 over the diacritic-folded text for any of ``terms`` and ``phrases``.
+
+        Words in more than a tenth of all chunks are searched only inside ``phrases``: on
+        their own they match nearly everything, which costs time and adds no ranking signal.
+        """
+        match = fts_match(self._selective(list(terms)), list(phrases))
         if not match:
             return []
         cond, args = filter_sql(filt)
@@ -260,6 +264,14 @@ class Catalog:
             ).fetchone()
             out[term] = int(row[0]) if row else 0
         return out
+
+    def _selective(self, terms: list[str], share: float = 0.1, keep: int = 2) -> list[str]:
+        if len(terms) <= keep:
+            return terms
+        df = self.document_frequencies(terms)
+        limit = share * max(self.chunk_count(), 1)
+        rare = [t for t in terms if df.get(t, 0) <= limit]
+        return rare if len(rare) >= keep else sorted(terms, key=lambda t: df.get(t, 0))[:keep]
 
     def doc_ids(self, filt: SearchFilter | None = None) -> list[str]:
         """Ids of the stored articles that pass ``filt``."""

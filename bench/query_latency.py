@@ -1,0 +1,101 @@
+"""Warm extractive answer latency by stage, for one or more stores of different sizes.
+
+Each store answers the same questions after a warm-up; the figures are per question:
+embed (query embedding), dense (Chroma), lexical (FTS5), fuse, compose (sentence
+selection), total. The last line compares every store's p95 with the first store's.
+
+Usage: python bench/query_latency.py --data-dir STORE [--data-dir STORE ...] [--questions N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from bot.cli_answer import warm_up
+from bot.components import build_responder, open_store
+from bot.settings import Settings
+from ingest.sentences import sentences
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
+
+
+def questions(n: int) -> list[str]:
+    """The first sentence of each dev query (question-sized), then the seed questions."""
+    rows = [json.loads(line) for line in (EVAL / "vietnews_dev_queries.jsonl").open()]
+    seeds = [json.loads(line)["question"] for line in (EVAL / "seeds_dev.jsonl").open()]
+    firsts = [(sentences(r["query"]) or [r["query"]])[0] for r in rows]
+    return (firsts + seeds)[:n]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(data_dir: Path, qs: list[str], model_dir: Path | None) -> dict:
+    settings = Settings(_env_file=None, data_dir=data_dir, model_dir=model_dir)
+    store = open_store(settings)
+    responder = build_responder(settings, store)
+    warm_up(responder, settings.query_threads)
+    for q in qs[:10]:
+        responder.answer(q)
+    per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
+    began = time.perf_counter()
+    for q in qs:
+        timings = responder.answer(q).timings
+        for stage in STAGES:
+            per_stage[stage].append(timings.get(stage, 0.0))
+    wall = time.perf_counter() - began
+    info = store.catalog.stats()
+    store.close()
+    return {
+        "store": str(data_dir),
+        "articles": info["articles"],
+        "chunks": info["chunks"],
+        "questions": len(qs),
+        "wall_s": round(wall, 1),
+        "ms": {
+            s: {
+                "p50": round(pct(v, 50), 1),
+                "p95": round(pct(v, 95), 1),
+                "p99": round(pct(v, 99), 1),
+                "mean": round(statistics.fmean(v), 1),
+            }
+            for s, v in per_stage.items()
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, action="append", required=True)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--model-dir", type=Path, default=None)
+    args = parser.parse_args()
+    qs = questions(args.questions)
+    results = [measure(d, qs, args.model_dir) for d in args.data_dir]
+    for r in results:
+        print(
+            f"\n{r['store']}: {r['articles']} articles, {r['chunks']} chunks, "
+            f"{r['questions']} questions in {r['wall_s']} s"
+        )
+        print(f"  {'stage':8} {'p50':>7} {'p95':>7} {'p99':>7} {'mean':>7}  (ms)")
+        for stage, m in r["ms"].items():
+            print(f"  {stage:8} {m['p50']:7.1f} {m['p95']:7.1f} {m['p99']:7.1f} {m['mean']:7.1f}")
+    base = results[0]
+    for r in results[1:]:
+        ratio = r["ms"]["total"]["p95"] / base["ms"]["total"]["p95"]
+        print(
+            f"\np95 total at {r['articles']} articles / at {base['articles']}: {ratio:.2f}x "
+            f"for {r['chunks'] / base['chunks']:.1f}x the chunks"
+        )
+    print(json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
