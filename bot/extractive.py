@@ -38,13 +38,7 @@ _TYPE_CUES = [
     (AnswerType.PERSON, r"\bai\b|\bngười nào\b|\bvị nào\b"),
     (AnswerType.PLACE, r"\bở đâu\b|\bnơi nào\b|\b(?:xã|huyện|tỉnh|quận|phường|thị xã|thôn) nào\b"),
 ]
-_TYPE_CUES_FOLDED = [
-    (AnswerType.LIST, r"\b(?:nhung|cac)\b.+\bnao\b|\bke ten\b"),
-    (AnswerType.NUMBER, r"\bbao nhieu\b|\bmay\b|\bty le\b|\bti le\b"),
-    (AnswerType.TIME, r"\bkhi nao\b|\bbao gio\b|\bnam nao\b|\bngay nao\b"),
-    (AnswerType.PERSON, r"\bai\b|\bnguoi nao\b"),
-    (AnswerType.PLACE, r"\bo dau\b|\bnoi nao\b|\b(?:xa|huyen|tinh|quan|phuong) nao\b"),
-]
+_TYPE_CUES_FOLDED = [(kind, strip_diacritics(cue)) for kind, cue in _TYPE_CUES]
 
 
 def answer_type(query: Query) -> AnswerType:

@@ -76,6 +76,24 @@ def filter_sql(filt: SearchFilter | None, alias: str = "a") -> tuple[str, list[o
     return " AND ".join(conds), args
 
 
+_ARTICLE_SELECT = (
+    "SELECT doc_id, title, text, source, published, author, site, origin FROM articles"
+)
+
+
+def _article(row: tuple) -> Article:
+    return Article(
+        doc_id=row[0],
+        title=row[1],
+        text=row[2],
+        source=row[3],
+        published=parse_date(row[4]),
+        author=row[5],
+        site=row[6],
+        origin=row[7],
+    )
+
+
 class Catalog:
     """Articles and chunks in SQLite, kept in step with the vector store by a journal."""
 
@@ -197,38 +215,23 @@ class Catalog:
         )
         return [Chunk(*row) for row in rows]
 
+    def _rows_in(self, select: str, column: str, keys: list[str]) -> Iterator[tuple]:
+        """Rows of ``select ... WHERE column IN keys``, asked in batches SQLite accepts."""
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            yield from self.db.execute(
+                f"{select} WHERE {column} IN ({','.join('?' * len(part))})", part
+            )
+
     def chunks_by_id(self, chunk_ids: list[str]) -> dict[str, Chunk]:
         """Stored chunks by id; ids that are not stored are left out."""
-        out: dict[str, Chunk] = {}
-        for i in range(0, len(chunk_ids), 500):
-            part = chunk_ids[i : i + 500]
-            rows = self.db.execute(
-                "SELECT chunk_id, doc_id, idx, start, end, text, header FROM chunks "
-                f"WHERE chunk_id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            out.update((row[0], Chunk(*row)) for row in rows)
-        return out
+        select = "SELECT chunk_id, doc_id, idx, start, end, text, header FROM chunks"
+        return {row[0]: Chunk(*row) for row in self._rows_in(select, "chunk_id", chunk_ids)}
 
     def article(self, doc_id: str) -> Article | None:
         """One stored article."""
-        row = self.db.execute(
-            "SELECT doc_id, title, text, source, published, author, site, origin "
-            "FROM articles WHERE doc_id=?",
-            (doc_id,),
-        ).fetchone()
-        if not row:
-            return None
-        return Article(
-            doc_id=row[0],
-            title=row[1],
-            text=row[2],
-            source=row[3],
-            published=parse_date(row[4]),
-            author=row[5],
-            site=row[6],
-            origin=row[7],
-        )
+        row = self.db.execute(f"{_ARTICLE_SELECT} WHERE doc_id=?", (doc_id,)).fetchone()
+        return _article(row) if row else None
 
     def search(
         self,
@@ -280,26 +283,8 @@ class Catalog:
 
     def articles_by_id(self, doc_ids: list[str]) -> dict[str, Article]:
         """Stored articles by id, without their text (for citations and filters)."""
-        out: dict[str, Article] = {}
-        for i in range(0, len(doc_ids), 500):
-            part = doc_ids[i : i + 500]
-            rows = self.db.execute(
-                "SELECT doc_id, title, '', source, published, author, site, origin FROM articles "
-                f"WHERE doc_id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            for row in rows:
-                out[row[0]] = Article(
-                    doc_id=row[0],
-                    title=row[1],
-                    text=row[2],
-                    source=row[3],
-                    published=parse_date(row[4]),
-                    author=row[5],
-                    site=row[6],
-                    origin=row[7],
-                )
-        return out
+        select = _ARTICLE_SELECT.replace(" text,", " '',")
+        return {row[0]: _article(row) for row in self._rows_in(select, "doc_id", doc_ids)}
 
     def stats(self) -> dict[str, object]:
         """Counts and ranges for ``vnqa stats``."""
