@@ -78,7 +78,8 @@ def print_answer(answer: Answer) -> None:
         when = f" — {c.published:%d/%m/%Y}" if c.published else ""
         where = c.site or (c.source if "://" in c.source else Path(c.source.split("#")[0]).name)
         out.print(f"[bold][{c.n}][/] {c.title}{when} — {where}")
-        out.print(f"    [dim]“{c.quote}”[/]")
+        if c.quote not in answer.text:  # an extractive answer already is the quote
+            out.print(f"    [dim]“{c.quote}”[/]")
 
 
 Since = Annotated[str | None, typer.Option(help="Only articles published on or after this date.")]
