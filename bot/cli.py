@@ -182,6 +182,14 @@ def _register_answer_commands() -> None:
     app.command("ask")(cli_answer.ask)
     app.command("chat")(cli_answer.chat)
     app.command("eval")(cli_answer.evaluate)
+    app.command("telegram")(_telegram)
+
+
+def _telegram() -> None:
+    """Run the Telegram bot (long polling) until Ctrl-C or SIGTERM."""
+    from bot.cli_telegram import run_telegram
+
+    run_telegram()
 
 
 _register_answer_commands()

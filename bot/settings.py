@@ -47,6 +47,25 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr = SecretStr("")
     llm_timeout: float = Field(30.0, gt=0, le=600)
 
+    telegram_token: SecretStr = SecretStr("")
+    telegram_base_url: str = ""  # a Bot API server other than Telegram's (tests, local server)
+    telegram_allowed_users: str = ""  # comma-separated user ids; empty = everyone
+    telegram_allowed_chats: str = ""  # comma-separated chat ids; empty = every chat
+    telegram_admins: str = ""  # comma-separated user ids allowed /stats
+    telegram_rate_limit: int = Field(5, ge=1, le=1000)  # questions per user per minute
+    telegram_history_turns: int = Field(6, ge=0, le=50)
+    telegram_history_minutes: float = Field(30.0, gt=0, le=24 * 60)
+
+    @staticmethod
+    def ids(value: str) -> frozenset[int]:
+        """Telegram ids from a comma-separated setting."""
+        try:
+            return frozenset(int(v) for v in value.replace(" ", "").split(",") if v)
+        except ValueError:
+            raise ConfigError(
+                f"expected comma-separated numeric Telegram ids, not {value!r}"
+            ) from None
+
     @property
     def generative(self) -> bool:
         """True when an OpenAI-compatible LLM is configured."""

@@ -93,7 +93,8 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory, e5: SentenceTransformer
     """One store with the seed articles and the sample pages, shared read-only by tests."""
     store = Store(tmp_path_factory.mktemp("seed-store"), E5_NAME)
     ingestor = Ingestor(store, lambda: e5, model_name=E5_NAME, chunk_tokens=200, overlap_tokens=40)
-    paths = [DATA / "pages", DATA / "articles.jsonl"] + ([SEEDS] if SEEDS.is_dir() else [])
+    paths = [DATA / "pages", DATA / "articles.jsonl", DATA / "thanh_oai.html"]
+    paths += [SEEDS] if SEEDS.is_dir() else []
     ingestor.run(paths)
     yield store
     store.close()

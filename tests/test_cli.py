@@ -180,3 +180,10 @@ def test_eval_seed_dev_set(run) -> None:
     assert report["answer_correct"] == 1.0 and report["gold_source_cited"] == 1.0
     assert report["refusals_correct"] == 1.0 and report["verbatim_quotes"] == 1.0
     assert report["latency_ms_p95"] > 0
+
+
+def test_telegram_needs_a_token(run) -> None:
+    result = run("telegram")
+    assert result.returncode == 2 and "VNQA_TELEGRAM_TOKEN is not set" in result.stderr
+    bad = run("telegram", VNQA_TELEGRAM_TOKEN="1:x", VNQA_TELEGRAM_ADMINS="alice")
+    assert bad.returncode == 2 and "numeric Telegram ids" in bad.stderr

@@ -1,0 +1,64 @@
+"""``vnqa telegram``: run the bot with long polling until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import html
+import signal
+
+from bot.cli_common import settings_from_env
+from ingest.errors import ConfigError
+from ingest.store import Store
+
+
+def about_text(store: Store) -> str:
+    """/start and /help: what the bot knows and two example questions."""
+    info = store.catalog.stats()
+    sites = ", ".join(info["sites"][:5]) or "các tệp đã nạp"
+    dates = ""
+    if info["published_min"]:
+        dates = f", đăng từ {info['published_min'][:10]} đến {info['published_max'][:10]}"
+    newest = store.catalog.db.execute(
+        "SELECT title FROM articles ORDER BY published_ts DESC, rowid DESC LIMIT 2"
+    ).fetchall()
+    examples = [f"Bài “{t}” được đăng ngày nào?" for (t,) in newest[:1]]
+    examples += [f"{t}?" for (t,) in newest[1:2]] or ["Ai là Bí thư Huyện ủy?"]
+    lines = [
+        f"Xin chào! Bot trả lời câu hỏi từ <b>{info['articles']}</b> bài viết "
+        f"({html.escape(sites)}{html.escape(dates)}), kèm nguồn [1], [2] để bạn kiểm tra.",
+        "Gõ câu hỏi bằng tiếng Việt, có dấu hay không dấu đều được. Ví dụ:",
+        *(f"• {html.escape(e)}" for e in examples),
+        "/sources: nguồn đầy đủ · /new: hỏi lại từ đầu",
+    ]
+    return "\n".join(lines)
+
+
+def run_telegram() -> None:
+    """Start the bot with long polling (Ctrl-C or SIGTERM stops it cleanly)."""
+    from bot.cli_answer import warm_up
+    from bot.components import build_responder, open_store
+    from bot.telegram import Policy, VnqaBot
+
+    settings = settings_from_env()
+    token = settings.telegram_token.get_secret_value()
+    if not token:
+        raise ConfigError(
+            "VNQA_TELEGRAM_TOKEN is not set: create a bot with @BotFather and "
+            "put its token in .env or the environment"
+        )
+    policy = Policy(
+        allowed_users=settings.ids(settings.telegram_allowed_users),
+        allowed_chats=settings.ids(settings.telegram_allowed_chats),
+        admins=settings.ids(settings.telegram_admins),
+        per_minute=settings.telegram_rate_limit,
+        history_turns=settings.telegram_history_turns,
+        history_seconds=settings.telegram_history_minutes * 60,
+    )
+    store = open_store(settings)
+    responder = build_responder(settings, store)
+    warm_up(responder, settings.query_threads)
+    bot = VnqaBot(responder, policy, about=lambda: about_text(store))
+    app = bot.application(token, settings.telegram_base_url or None)
+    try:
+        app.run_polling(stop_signals=(signal.SIGINT, signal.SIGTERM), drop_pending_updates=False)
+    finally:
+        store.close()

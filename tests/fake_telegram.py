@@ -1,0 +1,135 @@
+"""A loopback HTTP server that speaks enough of the Telegram Bot API for PTB: it feeds
+updates through getUpdates and records what the bot sends."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT = {
+    "id": 999,
+    "is_bot": True,
+    "first_name": "vnqa",
+    "username": "vnqa_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+class FakeTelegram:
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.lock = threading.Lock()
+        self.ids = itertools.count(1)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                method = self.path.rsplit("/", 1)[-1]
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                params = {k: _value(v[0]) for k, v in parse_qs(raw).items()}
+                result = fake.handle(method, params)
+                data = json.dumps({"ok": True, "result": result}).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot stopped polling while a long poll was open
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def handle(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT
+        if method == "getUpdates":
+            return self._updates(int(params.get("offset") or 0))
+        with self.lock:
+            self.calls.append((method, params))
+        if method == "sendMessage":
+            return {
+                "message_id": next(self.ids),
+                "date": int(time.time()),
+                "from": BOT,
+                "chat": {"id": params["chat_id"], "type": "private"},
+                "text": params["text"],
+            }
+        return True
+
+    def _updates(self, offset: int) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            with self.lock:
+                ready = [u for u in self.updates if u["update_id"] >= offset]
+            if ready:
+                return ready
+            time.sleep(0.02)
+        return []
+
+    def message(
+        self,
+        text: str,
+        *,
+        user: int = 1,
+        chat: int = 1,
+        chat_type: str = "private",
+        reply_to_bot: bool = False,
+    ) -> None:
+        """Queue a user's message (commands get their bot_command entity)."""
+        msg: dict[str, Any] = {
+            "message_id": next(self.ids),
+            "date": int(time.time()),
+            "text": text,
+            "chat": {
+                "id": chat,
+                "type": chat_type,
+                "title": "Nhóm" if chat_type != "private" else None,
+            },
+            "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
+        }
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if reply_to_bot:
+            msg["reply_to_message"] = {
+                "message_id": 1,
+                "date": 0,
+                "text": "…",
+                "from": BOT,
+                "chat": msg["chat"],
+            }
+        with self.lock:
+            self.updates.append({"update_id": next(self.ids), "message": msg})
+
+    def sent(self, chat: int | None = None) -> list[str]:
+        """Texts the bot sent, in order (to one chat, if given)."""
+        with self.lock:
+            return [
+                p["text"]
+                for m, p in self.calls
+                if m == "sendMessage" and (chat is None or p["chat_id"] == chat)
+            ]
+
+
+def _value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw

@@ -1,0 +1,183 @@
+"""The bot through PTB's real Application and Bot, against a loopback Bot API server."""
+
+import asyncio
+import logging
+import time
+
+import pytest
+
+from bot.cli_telegram import about_text
+from bot.responder import Responder
+from bot.telegram import APOLOGY, NOT_ALLOWED, Policy, VnqaBot
+from tests.fake_telegram import FakeTelegram
+
+TOKEN = "123456:SECRET-token-never-in-logs"
+
+
+def _run(bot: VnqaBot, script) -> FakeTelegram:
+    """Start the real application on the fake server, play ``script(fake, wait)``, stop."""
+    fake = FakeTelegram()
+
+    async def main() -> None:
+        app = bot.application(TOKEN, base_url=fake.base_url)
+        async with app:
+            await app.post_init(app)
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            try:
+                await script(fake, _waiter(fake))
+            finally:
+                await app.updater.stop()
+                await app.stop()
+
+    try:
+        asyncio.run(main())
+    finally:
+        fake.close()
+    return fake
+
+
+def _waiter(fake: FakeTelegram):
+    async def wait(count: int, chat: int | None = None, timeout: float = 120) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while len(fake.sent(chat)) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        sent = fake.sent(chat)
+        assert len(sent) >= count, sent
+        return sent
+
+    return wait
+
+
+@pytest.fixture
+def make_bot(responder: Responder, seed_store):
+    def make(**policy) -> VnqaBot:
+        return VnqaBot(responder, Policy(**policy), about=lambda: about_text(seed_store))
+
+    return make
+
+
+@pytest.mark.shared
+def test_conversation(make_bot, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    script_lines = [
+        "/start",
+        "Ai là Bí thư Huyện ủy Đức Hòa?",
+        "còn huyện Cần Đước thì sao?",
+        "/sources",
+        "Thời tiết Hà Nội ngày mai thế nào?",
+    ]
+
+    async def script(fake, wait):
+        for n, line in enumerate(script_lines, start=1):
+            fake.message(line)
+            await wait(n)
+
+    fake = _run(make_bot(), script)
+    start, answer, follow, sources, weather = fake.sent()
+    assert "bài viết" in start and "Ví dụ" in start
+    assert "Phan Nhân Duy" in answer and "[1]" in answer and "<b>Nguồn</b>" in answer
+    assert "Nguyễn Văn Đát" in follow  # resolved against the previous question
+    assert "<i>“Bí thư Huyện ủy Cần Đước" in sources and "Tác giả: Ngọc Mận" in sources
+    assert weather.startswith("Không tìm thấy")
+    print("\n\n".join(f"> {q}\n{a}" for q, a in zip(script_lines, fake.sent(), strict=True)))
+    methods = [m for m, _ in fake.calls]
+    assert methods[0] == "setMyCommands" and "sendChatAction" in methods
+    commands = {c["command"] for c in dict(fake.calls)["setMyCommands"]["commands"]}
+    assert commands == {"ask", "sources", "new", "help", "stats"}
+    first_question = methods.index("sendChatAction")
+    assert methods[first_question + 1] == "sendMessage"  # typing… shown before the answer
+    assert all(p.get("parse_mode") in (None, "HTML") for _, p in fake.calls)
+    assert "SECRET" not in caplog.text
+
+
+def test_article_text_is_escaped(make_bot) -> None:
+    async def script(fake, wait):
+        fake.message("Thanh Oai cải tạo bao nhiêu trường mầm non và tiểu học?")
+        await wait(1)
+
+    (answer,) = _run(make_bot(), script).sent()
+    assert "15 trường mầm non &amp; tiểu học" in answer and "& " not in answer
+
+
+def test_allowlist_and_admin_only_stats(make_bot) -> None:
+    async def script(fake, wait):
+        fake.message("Ai là Chủ tịch UBND huyện Đông Anh?", user=2, chat=2)
+        fake.message("/stats", user=1, chat=1)
+        fake.message("/stats", user=7, chat=7)
+        await wait(1, chat=2)
+        await wait(1, chat=1)
+        await wait(1, chat=7)
+
+    fake = _run(make_bot(allowed_users=frozenset({1, 7}), admins=frozenset({7})), script)
+    assert fake.sent(2) == [NOT_ALLOWED]
+    assert "quản trị viên" in fake.sent(1)[0]
+    assert "Cuộc trò chuyện đang mở" in fake.sent(7)[0]
+
+
+def test_rate_limit(make_bot) -> None:
+    async def script(fake, wait):
+        for _ in range(3):
+            fake.message("Cầu vượt sông Thiếp dài bao nhiêu mét?")
+            await wait(len(fake.sent()) + 1)
+
+    sent = _run(make_bot(per_minute=2), script).sent()
+    assert "420 m" in sent[0] and "420 m" in sent[1] and "hỏi hơi nhanh" in sent[2]
+
+
+def test_groups_need_a_mention_or_a_reply(make_bot) -> None:
+    async def script(fake, wait):
+        fake.message("Cầu vượt sông Thiếp dài bao nhiêu mét?", chat=-5, chat_type="group")
+        fake.message("@vnqa_bot Cầu vượt sông Thiếp dài bao nhiêu mét?", chat=-5, chat_type="group")
+        await wait(1, chat=-5)
+        fake.message("rộng bao nhiêu mét?", chat=-5, chat_type="group", reply_to_bot=True)
+        fake.message("/ask Cầu vượt sông Thiếp dài bao nhiêu mét?", chat=-5, chat_type="group")
+        await wait(3, chat=-5)
+        await asyncio.sleep(0.5)
+
+    sent = _run(make_bot(), script).sent(-5)
+    assert len(sent) == 3  # the first, unaddressed message got no reply
+    assert "420 m" in sent[0] and "420 m" in sent[2]
+
+
+def test_errors_become_an_apology(make_bot, monkeypatch, caplog) -> None:
+    bot = make_bot()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("/secret/internal/path exploded")
+
+    monkeypatch.setattr(bot.responder, "answer", boom)
+
+    async def script(fake, wait):
+        fake.message("Ai là Chủ tịch UBND huyện Đông Anh?")
+        await wait(1)
+
+    assert _run(bot, script).sent() == [APOLOGY]
+    assert "exploded" in caplog.text  # logged for the operator, not sent to the user
+
+
+def test_hostile_questions_get_clear_replies(make_bot) -> None:
+    async def script(fake, wait):
+        fake.message("x" * 10000)
+        fake.message("😀🎉🔥")
+        await wait(2)
+
+    sent = _run(make_bot(), script).sent()
+    assert any("dài quá" in s for s in sent) and any("bằng chữ" in s for s in sent)
+
+
+def test_long_answers_arrive_in_several_valid_messages(make_bot, monkeypatch) -> None:
+    from bot.answer import Answer
+
+    bot = make_bot()
+    long_text = " ".join(f"Câu thứ {i} có ký tự <đặc biệt> & dài." for i in range(400))
+    monkeypatch.setattr(bot.responder, "answer", lambda q, h=(): Answer(long_text, True))
+
+    async def script(fake, wait):
+        fake.message("kể hết ra")
+        await wait(2)
+        await asyncio.sleep(0.5)
+
+    sent = _run(bot, script).sent()
+    assert len(sent) >= 3 and all(len(m) <= 4096 for m in sent)
+    assert "".join(sent).count("&lt;đặc biệt&gt; &amp; dài.") == 400
