@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -52,7 +52,3 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
         }
-
-    def as_dict(self) -> dict[str, Any]:
-        """Everything, for debugging."""
-        return asdict(self)
