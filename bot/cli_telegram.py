@@ -17,11 +17,9 @@ def about_text(store: Store) -> str:
     dates = ""
     if info["published_min"]:
         dates = f", đăng từ {info['published_min'][:10]} đến {info['published_max'][:10]}"
-    newest = store.catalog.db.execute(
-        "SELECT title FROM articles ORDER BY published_ts DESC, rowid DESC LIMIT 2"
-    ).fetchall()
-    examples = [f"Bài “{t}” được đăng ngày nào?" for (t,) in newest[:1]]
-    examples += [f"{t}?" for (t,) in newest[1:2]] or ["Ai là Bí thư Huyện ủy?"]
+    newest = store.catalog.newest_titles(2)
+    examples = [f"Bài “{t}” được đăng ngày nào?" for t in newest[:1]]
+    examples += [f"{t}?" for t in newest[1:2]] or ["Ai là Bí thư Huyện ủy?"]
     lines = [
         f"Xin chào! Bot trả lời câu hỏi từ <b>{info['articles']}</b> bài viết "
         f"({html.escape(sites)}{html.escape(dates)}), kèm nguồn [1], [2] để bạn kiểm tra.",

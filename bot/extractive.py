@@ -112,56 +112,62 @@ class SentenceScorer:
             self.weights[term] *= 2.5
         self.kind = answer_type(query)
         self.focus = focus_terms(query)
+        self._titles: dict[str, list[str]] = {}
 
-    def coverage(self, text: str, title: str, context: str = "") -> float:
-        """IDF-weighted share of the question's terms in the sentence.
+    def _terms(self, text: str) -> list[str]:
+        return content_terms(text, accented=self.query.accented)
+
+    def _title_terms(self, title: str) -> list[str]:
+        """Terms of a title, computed once: many candidate sentences share an article."""
+        if title not in self._titles:
+            self._titles[title] = self._terms(title)
+        return self._titles[title]
+
+    def coverage(self, words: set[str], title: set[str], near: set[str]) -> float:
+        """IDF-weighted share of the question's terms in the sentence's ``words``.
 
         Terms found only in the title count 60%, only in the sentence before 50%.
         """
         if not self.weights:
             return 0.0
-        words = set(self._terms(text))
-        title_words = set(self._terms(title))
-        near = set(self._terms(context))
         total = sum(self.weights.values())
         got = sum(
-            w if t in words else 0.6 * w if t in title_words else 0.5 * w if t in near else 0.0
+            w if t in words else 0.6 * w if t in title else 0.5 * w if t in near else 0.0
             for t, w in self.weights.items()
         )
         return got / total
 
-    def _terms(self, text: str) -> list[str]:
-        return content_terms(text, accented=self.query.accented)
-
-    def mentions_focus(self, sentence: Sentence) -> bool:
-        """Whether the sentence, the one before or the title has what the question is about."""
+    def mentions_focus(self, *term_lists: list[str]) -> bool:
+        """Whether any of the texts (sentence, the one before, title) has the question's focus."""
         if not self.focus:
             return True
         n = len(self.focus)
-        for text in (sentence.text, sentence.context, sentence.hit.article.title):
-            terms = self._terms(text)
-            if any(terms[i : i + n] == self.focus for i in range(len(terms) - n + 1)):
-                return True
-        return False
+        return any(
+            terms[i : i + n] == self.focus
+            for terms in term_lists
+            for i in range(len(terms) - n + 1)
+        )
 
-    def bigram_coverage(self, text: str, context: str = "") -> float:
+    def bigram_coverage(self, words: list[str], context: list[str]) -> float:
         """Share of the question's word pairs in the sentence (in the one before: half)."""
         if not self.bigrams:
             return 0.0
-        pairs = set(itertools.pairwise(self._terms(text)))
-        near = set(itertools.pairwise(self._terms(context))) - pairs
+        pairs = set(itertools.pairwise(words))
+        near = set(itertools.pairwise(context)) - pairs
         return (len(self.bigrams & pairs) + 0.5 * len(self.bigrams & near)) / len(self.bigrams)
 
     def score(self, sentence: Sentence) -> Sentence:
         """The sentence with its score in [0, ~1.2]."""
-        text, title = sentence.text, sentence.hit.article.title
-        value = 0.7 * self.coverage(text, title, sentence.context)
-        value += 0.3 * self.bigram_coverage(text, sentence.context)
-        if self.asked and not self.asked & set(self._terms(text)):
+        words = self._terms(sentence.text)
+        context = self._terms(sentence.context)
+        title = self._title_terms(sentence.hit.article.title)
+        value = 0.7 * self.coverage(set(words), set(title), set(context))
+        value += 0.3 * self.bigram_coverage(words, context)
+        if self.asked and not self.asked & set(words):
             value *= 0.8  # restates the topic but lacks what is measured or named
-        if not has_answer_shape(self.kind, text):
+        if not has_answer_shape(self.kind, sentence.text):
             value *= 0.5
-        if not self.mentions_focus(sentence):
+        if not self.mentions_focus(words, context, title):
             value *= 0.6  # it mentions the topic in passing, not what is asked about
         value += 0.05 / (1 + sentence.rank)  # retrieval order breaks ties
         return replace(sentence, score=value)

@@ -306,6 +306,13 @@ class Catalog:
         select = _ARTICLE_SELECT.replace(" text,", " '',")
         return {row[0]: _article(row) for row in self._rows_in(select, "doc_id", doc_ids)}
 
+    def newest_titles(self, n: int) -> list[str]:
+        """Titles of the most recently published articles (undated ones last)."""
+        rows = self.db.execute(
+            "SELECT title FROM articles ORDER BY published_ts DESC, rowid DESC LIMIT ?", (n,)
+        )
+        return [t for (t,) in rows]
+
     def stats(self) -> dict[str, object]:
         """Counts and ranges for ``vnqa stats``."""
         q = self.db.execute
