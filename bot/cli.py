@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import signal
@@ -131,6 +132,10 @@ def ingest(
 @app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Check that vectors and full text match; exit 1 if not."),
+    ] = False,
 ) -> None:
     """What the store holds: articles, chunks, sites, dates, model, location and size."""
     from bot.components import embedding_model_name, open_store
@@ -146,12 +151,17 @@ def stats(
             "location": settings.chroma_url or str(settings.data_dir),
             "size_bytes": store.size_bytes(),
         }
+        consistency = store.check() if check else None
     finally:
         store.close()
+    if consistency is not None:
+        info["consistency"] = dataclasses.asdict(consistency) | {"ok": consistency.ok}
     if as_json:
         out.print_json(json.dumps(info, ensure_ascii=False))
-        return
-    _print_stats(info)
+    else:
+        _print_stats(info)
+    if consistency is not None and not consistency.ok:
+        raise typer.Exit(1)
 
 
 def _print_stats(info: dict) -> None:
@@ -169,6 +179,14 @@ def _print_stats(info: dict) -> None:
         f"[bold]embedding model[/]: {info['embedding_model']} (collection {info['collection']})"
     )
     out.print(f"[bold]store[/]: {info['location']}, {info['size_bytes'] / 2**20:.1f} MiB")
+    if "consistency" in info:
+        c = info["consistency"]
+        verdict = "[green]consistent[/]" if c["ok"] else "[red]INCONSISTENT[/]"
+        out.print(
+            f"[bold]check[/]: {verdict}: {c['missing_vectors']} chunks without a vector, "
+            f"{c['orphan_vectors']} vectors without a chunk, {c['fts_mismatch']} full-text "
+            f"mismatches, {c['pending']} half-written"
+        )
     if info["pending"]:
         err.print(
             f"[yellow]{info['pending']} articles were left half-written by an interrupted "

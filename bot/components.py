@@ -59,7 +59,12 @@ def build_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
 
 def open_store(settings: Settings) -> Store:
     """The store for the configured model."""
-    return Store(settings.data_dir, embedding_model_name(settings), settings.chroma_url)
+    return Store(
+        settings.data_dir,
+        embedding_model_name(settings),
+        settings.chroma_url,
+        refresh_seconds=settings.refresh_seconds,
+    )
 
 
 def build_ingestor(settings: Settings, store: Store) -> Ingestor:
@@ -70,6 +75,7 @@ def build_ingestor(settings: Settings, store: Store) -> Ingestor:
         model_name=embedding_model_name(settings),
         chunk_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap_tokens,
+        batch_articles=settings.ingest_batch,
     )
 
 

@@ -56,7 +56,7 @@ không có phải hay hỏi cho biết xin được vậy thì nhỉ ạ à hả
 _QUESTION_WORDS = _QUESTION_TEXT.split()
 _STOP = frozenset(_QUESTION_WORDS)
 _STOP_FOLDED = frozenset(strip_diacritics(w) for w in _QUESTION_WORDS)
-_WORD = re.compile(r"[\w-]+")
+_WORD = re.compile(r"\w+(?:-\w+)*")  # "ki-lô-mét" is one word; a bare "--" is none
 # Phrases about the articles themselves ("mentioned in the article"), not about the facts.
 _META = re.compile(
     r"\b(?:được |duoc )?(?:nhắc|đề cập|nói|nhac|de cap|noi) (?:tới|đến|toi|den)\b"

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(200, ge=32, le=8192)
     chunk_overlap_tokens: int = Field(40, ge=0, le=4096)
     chroma_url: str = ""
+    ingest_batch: int = Field(32, ge=1, le=100_000)  # articles embedded and committed together
+    refresh_seconds: float = Field(30.0, ge=0, le=24 * 3600)  # readers see other writers' news
     log_level: str = "WARNING"
 
     top_k: int = Field(6, ge=1, le=50)

@@ -4,13 +4,17 @@ Every write is journalled in SQLite before Chroma is touched, and the journal en
 cleared in the same transaction that commits the articles' rows. An interrupted write
 leaves a journal entry; ``recover`` rolls such articles back to their last committed
 state (or removes them if they had none), so both sides agree again.
+
+Readers in other processes (the bot beside a running ingest) keep answering from the
+index they loaded; embedded Chroma does not show them another process's new vectors, so
+they reload it when the catalog says it changed, at most every ``refresh_seconds``.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from ingest.catalog import Catalog, LexicalHit
-from ingest.errors import StoreError
+from ingest.catalog import Catalog
+from ingest.fulltext import LexicalHit
+from ingest.locks import chroma_files, sole_writer
 from ingest.models import Article, Chunk, SearchFilter
 from ingest.vectors import (
     DenseHit,
@@ -46,63 +51,84 @@ class Consistency:
     missing_vectors: int  # chunks in SQLite without a vector
     orphan_vectors: int  # vectors without a chunk in SQLite
     pending: int
+    fts_mismatch: int = 0  # chunks without a full-text row, plus full-text rows without a chunk
 
     @property
     def ok(self) -> bool:
         """True when both sides hold exactly the same chunks and nothing is half-written."""
-        return not (self.missing_vectors or self.orphan_vectors or self.pending)
+        problems = (self.missing_vectors, self.orphan_vectors, self.pending, self.fts_mismatch)
+        return not any(problems)
 
 
 class Store:
     """Chunks of one embedding model: vectors in Chroma, text and FTS5 in SQLite."""
 
-    def __init__(self, data_dir: Path, model_name: str, chroma_url: str = "") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        model_name: str,
+        chroma_url: str = "",
+        *,
+        refresh_seconds: float = 30.0,
+    ) -> None:
         self.data_dir = data_dir
         self.name = collection_name(model_name)
         self.chroma_url = chroma_url
+        self.refresh_seconds = refresh_seconds
         self.catalog = Catalog(data_dir / "index" / f"{self.name}.sqlite3")
         self._vectors: VectorIndex | None = None
         self._client: Any = None
+        self._guard = threading.Lock()  # a reload must not close Chroma under a running search
+        self._generation = -1  # the catalog generation the loaded index reflects
+        self._loaded_at = 0.0
 
     @property
     def vectors(self) -> VectorIndex:
         """The Chroma collection, opened on first use."""
         if self._vectors is None:
-            self._client = connect(self.data_dir, self.chroma_url)
-            self._vectors = VectorIndex(self._client, self.name)
-        return self._vectors
+            self._open_vectors()
+        return self._vectors  # type: ignore[return-value]
+
+    def _open_vectors(self) -> None:
+        if self._client is not None:
+            self._client.close()  # embedded Chroma caches one index per path until closed
+        self._client = connect(self.data_dir, self.chroma_url)
+        self._vectors = VectorIndex(self._client, self.name)
+        self._generation = self.catalog.generation()
+        self._loaded_at = time.monotonic()
 
     def close(self) -> None:
-        """Release the SQLite connection."""
+        """Release the SQLite connections and the Chroma client."""
         self.catalog.close()
+        if self._client is not None:
+            self._client.close()
+            self._client = self._vectors = None
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Exclusive right to write this data dir; a second writer fails with a clear message."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.data_dir / "ingest.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreError(
-                    f"another 'vnqa ingest' is writing to {self.data_dir}; wait for it to finish"
-                ) from None
+        with sole_writer(self.data_dir):
             yield
-        finally:
-            os.close(fd)
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Chroma's files change only here: readers load them before or after, never during."""
+        with chroma_files(self.data_dir, write=True):
+            yield
+            self._generation = self.catalog.generation()  # our own writes need no reload
 
     def write(self, items: list[Item], vectors: np.ndarray, replacing: list[str]) -> None:
         """Store articles with their chunk vectors (rows of ``vectors``, in chunk order)."""
         doc_ids = [a.doc_id for a, _, _ in items]
         self.catalog.mark_pending(doc_ids, "upsert")
-        if replacing:
-            self.vectors.delete_docs(replacing)
         ids = [c.chunk_id for _, _, chunks in items for c in chunks]
         metas = [chunk_metadata(a, c) for a, _, chunks in items for c in chunks]
-        if ids:
-            self.vectors.upsert(ids, vectors, metas)
-        self.catalog.replace_articles(items)
+        with self._changing():
+            if replacing:
+                self.vectors.delete_docs(replacing)
+            if ids:
+                self.vectors.upsert(ids, vectors, metas)
+            self.catalog.replace_articles(items)
 
     def update_metadata(self, articles: list[tuple[Article, str]]) -> None:
         """Re-tag articles whose text is unchanged: new metadata, same vectors.
@@ -115,17 +141,19 @@ class Store:
             for chunk in self.catalog.chunks_of(article.doc_id):
                 ids.append(chunk.chunk_id)
                 metas.append(chunk_metadata(article, chunk))
-        if ids:
-            self.vectors.update_metadata(ids, metas)
-        self.catalog.update_metadata(articles)
+        with self._changing():
+            if ids:
+                self.vectors.update_metadata(ids, metas)
+            self.catalog.update_metadata(articles)
 
     def delete(self, doc_ids: list[str]) -> None:
         """Remove articles from both sides."""
         if not doc_ids:
             return
         self.catalog.mark_pending(doc_ids, "delete")
-        self.vectors.delete_docs(doc_ids)
-        self.catalog.delete_articles(doc_ids)
+        with self._changing():
+            self.vectors.delete_docs(doc_ids)
+            self.catalog.delete_articles(doc_ids)
 
     def recover(self, embed: Callable[[], EmbedFn]) -> int:
         """Finish or roll back writes an earlier run left half-done; returns how many."""
@@ -135,12 +163,14 @@ class Store:
         log.warning("recovering %d articles from an interrupted ingest", len(pending))
         deletes = [d for d, op in pending.items() if op == "delete"]
         upserts = [d for d, op in pending.items() if op != "delete"]
-        self.vectors.delete_docs(list(pending))
-        self.catalog.delete_articles(deletes)
         restore = [d for d in upserts if self.catalog.article(d) is not None]
-        if restore:
-            self._reembed(restore, embed())
-        self.catalog.clear_pending(upserts)
+        embed_fn = embed() if restore else None
+        with self._changing():
+            self.vectors.delete_docs(list(pending))
+            self.catalog.delete_articles(deletes)
+            if embed_fn is not None:
+                self._reembed(restore, embed_fn)
+            self.catalog.clear_pending(upserts)
         return len(pending)
 
     def _reembed(self, doc_ids: list[str], embed: EmbedFn) -> None:
@@ -165,6 +195,7 @@ class Store:
             missing_vectors=len(in_catalog - in_vectors),
             orphan_vectors=len(in_vectors - in_catalog),
             pending=len(self.catalog.pending()),
+            fts_mismatch=self.catalog.fts_mismatch(),
         )
 
     def dense_search(
@@ -176,7 +207,22 @@ class Store:
         )
         if doc_ids == []:
             return []
-        return self.vectors.search(vector, k, chroma_where(filt, doc_ids))
+        where = chroma_where(filt, doc_ids)
+        with self._guard:
+            if not self._stale():
+                return self.vectors.search(vector, k, where)
+            # The first search after (re)opening loads Chroma's files: not while they change.
+            with chroma_files(self.data_dir, write=False):
+                self._open_vectors()
+                return self.vectors.search(vector, k, where)
+
+    def _stale(self) -> bool:
+        """True when the index must be (re)loaded to show what other processes wrote."""
+        if self._vectors is None:
+            return True
+        if self.chroma_url or time.monotonic() - self._loaded_at < self.refresh_seconds:
+            return False  # a server always answers with what it holds
+        return self.catalog.generation() != self._generation
 
     def lexical_search(
         self,

@@ -7,12 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.settings import Settings
 from ingest.e5_convert import materialise_e5
 from ingest.embed import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
 from ingest.store import Store
+
+# Property tests draw the same examples on every run, so CI is reproducible; explore new
+# ones with: pytest --hypothesis-profile=explore
+hypothesis_settings.register_profile("repeatable", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", max_examples=1000)
+hypothesis_settings.load_profile("repeatable")
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

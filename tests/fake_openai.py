@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+_PASSAGE = re.compile(r'<nguon so="(\d+)">\n(.*?)\n</nguon>', re.DOTALL)
 Reply = Callable[[list[dict[str, Any]]], "str | tuple[int, str] | float"]
 
 
@@ -82,11 +84,15 @@ def _completion(content: str) -> dict[str, Any]:
     }
 
 
-def context_number(messages: list[dict[str, Any]], needle: str) -> int:
-    """The [n] of the context passage that contains ``needle``."""
+def context_passages(messages: list[dict[str, Any]]) -> dict[int, str]:
+    """The numbered passages of the context, as the model sees them."""
     user = messages[-1]["content"]
-    for block in user.split("\n\n"):
-        block = block.removeprefix("NGỮ CẢNH:\n")
-        if needle in block and block.startswith("["):
-            return int(block[1 : block.index("]")])
+    return {int(n): text for n, text in _PASSAGE.findall(user)}
+
+
+def context_number(messages: list[dict[str, Any]], needle: str) -> int:
+    """The n of the context passage that contains ``needle``."""
+    for n, text in context_passages(messages).items():
+        if needle in text:
+            return n
     raise AssertionError(f"{needle!r} is not in the context")

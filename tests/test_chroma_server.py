@@ -1,5 +1,7 @@
 """Server mode: a real ``chroma run`` on loopback."""
 
+import json
+import os
 import shutil
 import socket
 import subprocess
@@ -69,3 +71,43 @@ def test_ingest_and_reingest_against_a_chroma_server(
     hits = store.dense_search(e5.encode(["Cầu vượt sông Thiếp dài bao nhiêu?"], query=True)[0], 1)
     assert hits[0].chunk_id.startswith("dong_anh_giao_thong")
     store.close()
+
+
+def test_cli_ingests_asks_and_reingests_against_a_chroma_server(
+    tmp_path: Path, chroma_url: str, e5_dir: Path
+) -> None:
+    pages = tmp_path / "pages"
+    shutil.copytree(DATA / "pages", pages)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+    env |= {
+        "VNQA_DATA_DIR": str(tmp_path / "data"),
+        "VNQA_MODEL_DIR": str(e5_dir.parent),
+        "VNQA_CHROMA_URL": chroma_url,
+    }
+
+    def vnqa(*args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    def length() -> str:
+        answer = json.loads(vnqa("ask", "--json", "Cầu vượt sông Thiếp dài bao nhiêu mét?").stdout)
+        assert answer["found"] and answer["citations"][0]["title"].startswith("Đông Anh")
+        return answer["answer"]
+
+    assert "3 new" in vnqa("ingest", str(pages)).stdout
+    assert "420 m" in length()
+    page = pages / "dong_anh_giao_thong.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("420 m", "450 m"), encoding="utf-8")
+    assert "0 new, 1 updated, 2 unchanged" in vnqa("ingest", str(pages)).stdout
+    updated = length()
+    assert "450 m" in updated and "420 m" not in updated
+    stats = json.loads(vnqa("stats", "--check", "--json").stdout)
+    assert stats["consistency"]["ok"] and stats["location"] == chroma_url
+    assert not (tmp_path / "data" / "chroma").exists()  # vectors live on the server

@@ -86,3 +86,35 @@ def test_seed_chunks_fit_and_hold_no_furniture(e5) -> None:
         for c in chunks:
             for chrome in ("Các bài mới đăng", "Họ tên", "Hôm nay:", "Chia sẻ", "English"):
                 assert chrome not in c.text
+
+
+# Properties (hypothesis): arbitrary Unicode is chunked without error, every visible
+# character lands in a chunk, and no chunk exceeds the budget or the model's input.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ingest.sentences import split_sentences  # noqa: E402
+
+_TEXT = st.lists(
+    st.one_of(
+        st.text(max_size=40),
+        st.text(st.characters(categories=["L", "M", "N", "Zs"]), min_size=20, max_size=400),
+        st.sampled_from([". ", "\n", ", ", "; ", "Tp. ", "1.400 ", "😀", "مرحبا ", "\u200b"]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, title=st.text(max_size=300))
+def test_any_text_chunks_within_budget_and_loses_nothing(e5, text: str, title: str) -> None:
+    chunker = Chunker(e5, chunk_tokens=48, overlap_tokens=8)
+    chunks = chunker.chunk(_article(text, title), "h" * 32)
+    assert all(n <= e5.max_seq_length for n in _full_tokens(e5, chunks))
+    assert all(n <= 48 + 4 for n in e5.count_tokens([c.text for c in chunks]))
+    covered = {i for c in chunks for i in range(c.start, c.end)}
+    visible = {i for a, b in split_sentences(text) for i in range(a, b) if not text[i].isspace()}
+    assert visible <= covered
+    assert all(c.text == text[c.start : c.end] for c in chunks)
+    assert [c.index for c in chunks] == list(range(len(chunks)))

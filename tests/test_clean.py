@@ -139,3 +139,47 @@ def test_seed_pages(name: str) -> None:
         assert chrome not in page.body
     assert author not in page.body.split("\n")
     assert len(page.body) > 3000
+
+
+# Properties (hypothesis): arbitrary Unicode never crashes the cleaner; article paragraphs
+# mixed with furniture come out whole, in order, and without the furniture.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ingest.textnorm import normalize_text  # noqa: E402
+
+_LETTERS = st.characters(categories=["L", "M", "N"])
+_WORD = st.text(_LETTERS, min_size=1, max_size=10)
+_PARAGRAPH = st.builds(
+    lambda first, rest, end: " ".join([first, *rest]) + end,
+    st.text(st.characters(categories=["Lu", "Ll"]), min_size=1, max_size=8),
+    st.lists(_WORD, min_size=12, max_size=40),
+    st.sampled_from([".", "!", "?", "…", ".”"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_is_cleaned_without_error_or_invention(raw: str) -> None:
+    page = clean_page(raw)
+    lines = {line.strip() for line in normalize_text(raw).split("\n")}
+    assert all(line in lines for line in page.body.split("\n") if line)
+    assert "\n" not in page.title and "\n" not in (page.author or "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=_PARAGRAPH.map(lambda p: p[:60].rstrip(".!?…”")),
+    paragraphs=st.lists(_PARAGRAPH, min_size=1, max_size=6),
+    furniture=st.lists(st.sampled_from(FURNITURE), max_size=8),
+    data=st.data(),
+)
+def test_paragraphs_survive_and_furniture_goes(title, paragraphs, furniture, data) -> None:
+    body: list[str] = []
+    for paragraph in paragraphs:  # furniture between paragraphs, and after the last one
+        body += [*data.draw(st.lists(st.sampled_from(FURNITURE), max_size=2)), paragraph]
+    raw = "\n".join([*furniture[:3], title, *body, *furniture])
+    page = clean_page(raw)
+    assert page.body.split("\n") == [normalize_text(p).strip() for p in paragraphs]
+    assert not set(page.body.split("\n")) & {normalize_text(f) for f in FURNITURE}

@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.evaluate import answer_correct
 from bot.followup import Turn, rewrite_followup
@@ -95,3 +97,66 @@ def test_seed_dev_set(responder: Responder) -> None:
             assert all(_quote_is_verbatim(responder, c) for c in answer.citations)
         else:
             assert not answer.found, row["id"]
+
+
+# Hostile questions: each gets an answer or a clear refusal, never an exception.
+
+HOSTILE = [
+    "",
+    "x" * 10_000,
+    "?!.,;:…—()[]{}«»“”",
+    '"',
+    "*",
+    "NEAR",
+    "OR",
+    "-",
+    '" * NEAR OR - AND NOT ^ : ( )',
+    'NEAR(cầu sông, 2) OR "Thiếp*',
+    "cầu -sông +vượt",
+    "Cầu vượt sông Thiếp dài bao nhiêu? OR NEAR *",
+    "'; DROP TABLE chunks; --",
+    "🌉🤔💥",
+    "\u202eمرحبا بالعالم\u202c",
+    "שלום עולם",
+    "\x00\x1b[31m\u200b\ufeff",
+]
+
+
+@pytest.mark.parametrize("question", HOSTILE)
+def test_hostile_questions_get_an_answer_or_a_clear_refusal(
+    responder: Responder, seed_store, question: str
+) -> None:
+    before = seed_store.catalog.stats()["chunks"]
+    answer = responder.answer(question)
+    assert answer.text.strip()
+    assert answer.found or any(
+        cue in answer.text for cue in ("Không tìm thấy", "dài quá", "bằng chữ")
+    )
+    assert seed_store.catalog.stats()["chunks"] == before  # nothing was written or dropped
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Cầu vượt sông Thiếp* dài (bao nhiêu)?",
+        '🌉 "Cầu vượt sông Thiếp" dài bao nhiêu? 🤔',
+        "-- cầu vượt sông thiếp dài bao nhiêu ;",
+    ],
+)
+def test_query_syntax_around_a_real_question_is_read_as_words(
+    responder: Responder, question: str
+) -> None:
+    answer = responder.answer(question)
+    assert answer.found and "420 m" in answer.text
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.text(max_size=300))
+def test_any_text_is_answered_or_refused(responder: Responder, question: str) -> None:
+    answer = responder.answer(question)
+    assert answer.text.strip() and (answer.citations or not answer.found)
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))

@@ -38,3 +38,29 @@ def test_spans_point_into_the_text_across_paragraphs() -> None:
 def test_empty_and_whitespace_only() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n \n") == []
+
+
+# Properties (hypothesis): arbitrary Unicode never breaks the splitter or loses text.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from([". ", "? ", "! ", "… ", "TP. ", "Q.1 ", "1.400 ", "” ", "\n", "  ", "."]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_spans_are_ordered_and_cover_every_visible_character(text: str) -> None:
+    spans = split_sentences(text)
+    covered = set()
+    previous_end = 0
+    for a, b in spans:
+        assert previous_end <= a < b <= len(text)
+        assert text[a:b].strip()
+        covered.update(range(a, b))
+        previous_end = b
+    lost = [c for i, c in enumerate(text) if i not in covered and not c.isspace()]
+    assert not lost, (text, spans)

@@ -1,0 +1,67 @@
+"""Retrieval quality on a store: MRR@10 / recall@10 per retriever, with and without diacritics.
+
+The queries are ``eval/vietnews_dev_queries.jsonl`` (article summaries, each with its gold
+article); "without" strips every accent from the queries, as users often type. The hybrid
+row is what ``vnqa eval`` reports; dense and lexical alone show what each side brings.
+
+Usage: python bench/retrieval_quality.py --data-dir STORE [--modes hybrid,dense,lexical]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from bot.components import build_embedder, open_store
+from bot.evaluate import load_eval_set, score_retrieval
+from bot.retrieval import HybridRetriever
+from bot.settings import Settings
+
+QUERIES = Path(__file__).resolve().parents[2] / "shared/eval/vietnews_dev_queries.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--model-dir", type=Path, default=None)
+    parser.add_argument("--queries", type=Path, default=QUERIES)
+    parser.add_argument("--modes", default="hybrid,dense,lexical")
+    args = parser.parse_args()
+
+    settings = Settings(_env_file=None, data_dir=args.data_dir, model_dir=args.model_dir)
+    store = open_store(settings)
+    embedder = build_embedder(settings)
+    _, rows = load_eval_set(args.queries)
+    info = store.catalog.stats()
+    print(f"store {args.data_dir}: {info['articles']} articles, {info['chunks']} chunks")
+    print(f"queries {args.queries.name}: {len(rows)}")
+    results = []
+    for mode in args.modes.split(","):
+        retriever = HybridRetriever(
+            store=store, embedder=embedder, mode=mode, fusion=settings.fusion
+        )
+        for diacritics in (True, False):
+            began = time.perf_counter()
+            score = score_retrieval(retriever, rows, diacritics=diacritics)
+            row = {
+                "retriever": mode,
+                "diacritics": diacritics,
+                "mrr@10": round(score.mrr, 3),
+                "recall@10": round(score.recall, 3),
+                "seconds": round(time.perf_counter() - began, 1),
+            }
+            results.append(row)
+            accents = "with" if diacritics else "without"
+            print(
+                f"{mode:8} {accents:7} diacritics  MRR@10 {score.mrr:.3f}  "
+                f"recall@10 {score.recall:.3f}  ({row['seconds']} s)",
+                flush=True,
+            )
+    print(json.dumps({"articles": info["articles"], "results": results}))
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""File locks that let several processes share one data dir without corrupting it.
+
+Embedded Chroma is not process-safe, so processes coordinate through two lock files:
+
+- ``ingest.lock``: held by a writer (``vnqa ingest``) for its whole run; a second writer
+  fails at once with a clear message instead of interleaving its writes.
+- ``chroma.lock``: held exclusively while a writer changes Chroma's files (one batch, well
+  under a second), and shared while a reader (the bot, ``vnqa ask``) loads them. A reader
+  therefore never loads a half-written index, and never waits longer than one batch.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ingest.errors import StoreError
+
+WRITER = "ingest.lock"
+CHROMA = "chroma.lock"
+
+
+def _open(path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+
+@contextmanager
+def sole_writer(data_dir: Path) -> Iterator[None]:
+    """The right to write ``data_dir``; raises ``StoreError`` if another writer has it."""
+    fd = _open(data_dir / WRITER)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(
+                f"another 'vnqa ingest' is writing to {data_dir}; wait for it to finish"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def chroma_files(data_dir: Path, *, write: bool) -> Iterator[None]:
+    """Exclusive (``write``) or shared use of Chroma's files; waits for the other side."""
+    fd = _open(data_dir / CHROMA)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
