@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from bot.query import Query, analyse, restore_diacritics
 from ingest.models import Article, Chunk, SearchFilter
@@ -82,6 +83,7 @@ class HybridRetriever(BaseRetriever):
     per_article: int = 2
     restore_from: int = 10
     filter: SearchFilter | None = None
+    _dense_worker: ThreadPoolExecutor | None = PrivateAttr(default=None)
 
     def retrieve(
         self,
@@ -94,8 +96,7 @@ class HybridRetriever(BaseRetriever):
         query = analyse(question) if isinstance(question, str) else question
         filt = filt or self.filter
         timings: dict[str, float] = {}
-        lexical = self._lexical(query, filt, timings)
-        dense = self._dense(self._dense_text(query, lexical), filt, timings)
+        lexical, dense = self._search_both(query, filt, timings)
         t0 = time.perf_counter()
         scores = self._fuse(dense, lexical)
         order = sorted(scores, key=scores.get, reverse=True)
@@ -115,6 +116,24 @@ class HybridRetriever(BaseRetriever):
         hits = diversify(ranked, k or self.k, per_article or self.per_article)
         timings["fuse"] = (time.perf_counter() - t0) * 1000
         return hits, timings
+
+    def _search_both(
+        self, query: Query, filt: SearchFilter | None, timings: dict[str, float]
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Lexical and dense candidates; for an accented question, both at once.
+
+        SQLite and torch release the GIL, so the embedding and vector search run beside
+        the full-text search. An unaccented question needs the lexical hits first, to get
+        its accents back before it is embedded.
+        """
+        if not query.accented or self.mode != "hybrid":
+            lexical = self._lexical(query, filt, timings)
+            return lexical, self._dense(self._dense_text(query, lexical), filt, timings)
+        if self._dense_worker is None:
+            self._dense_worker = ThreadPoolExecutor(1, thread_name_prefix="vnqa-dense")
+        dense = self._dense_worker.submit(self._dense, query.text, filt, timings)
+        lexical = self._lexical(query, filt, timings)
+        return lexical, dense.result()
 
     def _dense_text(self, query: Query, lexical: dict[str, float]) -> str:
         """The question for the embedding model; unaccented ones get their accents back.
