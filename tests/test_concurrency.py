@@ -17,7 +17,7 @@ from ingest.store import Store
 from tests.conftest import DATA, E5_NAME
 from tests.fake_telegram import FakeTelegram
 from tests.synthetic import school_of, write_corpus
-from tests.test_telegram import TOKEN, _waiter
+from tests.test_telegram import _run
 
 QUESTIONS = ("Cầu vượt sông Thiếp dài bao nhiêu?", "Huyện Ba Vì đón bao nhiêu lượt khách?")
 
@@ -41,34 +41,23 @@ def _start_ingest(corpus: Path, data_dir: Path, e5_dir: Path) -> subprocess.Pope
 
 def _converse_during(proc: subprocess.Popen, store: Store, bot: VnqaBot) -> tuple[int, list[str]]:
     """Ask questions while ``proc`` runs; returns how many were answered before it ended."""
-    fake = FakeTelegram()
     answered_during = 0
 
-    async def main() -> None:
+    async def script(fake: FakeTelegram, wait) -> None:
         nonlocal answered_during
-        app = bot.application(TOKEN, base_url=fake.base_url)
-        wait = _waiter(fake)
-        async with app:
-            await app.start()
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            start = store.catalog.stats()["articles"]
-            while proc.poll() is None and store.catalog.stats()["articles"] == start:
-                await asyncio.sleep(0.05)  # until the ingest has committed its first batch
-            n = 0
-            while proc.poll() is None:
-                fake.message(QUESTIONS[n % len(QUESTIONS)])
-                n += 1
-                await wait(n)
-                answered_during += proc.poll() is None
-            fake.message(f"Trường tiểu học {school_of(17)} có bao nhiêu phòng học?")
-            await wait(n + 1)
-            await app.updater.stop()
-            await app.stop()
+        start = store.catalog.stats()["articles"]
+        while proc.poll() is None and store.catalog.stats()["articles"] == start:
+            await asyncio.sleep(0.05)  # until the ingest has committed its first batch
+        n = 0
+        while proc.poll() is None:
+            fake.message(QUESTIONS[n % len(QUESTIONS)])
+            n += 1
+            await wait(n)
+            answered_during += proc.poll() is None
+        fake.message(f"Trường tiểu học {school_of(17)} có bao nhiêu phòng học?")
+        await wait(n + 1)
 
-    try:
-        asyncio.run(main())
-    finally:
-        fake.close()
+    fake = _run(bot, script)
     return answered_during, fake.sent()
 
 
