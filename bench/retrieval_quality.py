@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 from bot.components import build_embedder, open_store
-from bot.evaluate import load_eval_set, score_retrieval
+from bot.evaluate import load_eval_set, retrieval_table
 from bot.retrieval import HybridRetriever
 from bot.settings import Settings
 
@@ -37,28 +36,23 @@ def main() -> None:
     info = store.catalog.stats()
     print(f"store {args.data_dir}: {info['articles']} articles, {info['chunks']} chunks")
     print(f"queries {args.queries.name}: {len(rows)}")
-    results = []
-    for mode in args.modes.split(","):
-        retriever = HybridRetriever(
-            store=store, embedder=embedder, mode=mode, fusion=settings.fusion
+    retriever = HybridRetriever(store=store, embedder=embedder, fusion=settings.fusion)
+    scores = retrieval_table(retriever, rows, tuple(args.modes.split(",")))
+    for score in scores:
+        accents = "with" if score.diacritics else "without"
+        print(
+            f"{score.mode:8} {accents:7} diacritics  MRR@10 {score.mrr:.3f}  "
+            f"recall@10 {score.recall:.3f}"
         )
-        for diacritics in (True, False):
-            began = time.perf_counter()
-            score = score_retrieval(retriever, rows, diacritics=diacritics)
-            row = {
-                "retriever": mode,
-                "diacritics": diacritics,
-                "mrr@10": round(score.mrr, 3),
-                "recall@10": round(score.recall, 3),
-                "seconds": round(time.perf_counter() - began, 1),
-            }
-            results.append(row)
-            accents = "with" if diacritics else "without"
-            print(
-                f"{mode:8} {accents:7} diacritics  MRR@10 {score.mrr:.3f}  "
-                f"recall@10 {score.recall:.3f}  ({row['seconds']} s)",
-                flush=True,
-            )
+    results = [
+        {
+            "retriever": s.mode,
+            "diacritics": s.diacritics,
+            "mrr@10": round(s.mrr, 3),
+            "recall@10": round(s.recall, 3),
+        }
+        for s in scores
+    ]
     print(json.dumps({"articles": info["articles"], "results": results}))
     store.close()
 

@@ -213,23 +213,19 @@ def _eval_qa(responder: Responder, store: Store, rows: list[dict]) -> dict:
 
 
 def _eval_retrieval(responder: Responder, rows: list[dict]) -> dict:
-    from bot.evaluate import score_retrieval
+    from bot.evaluate import retrieval_table
 
-    base = responder.retriever
-    table = []
-    for mode in ("dense", "lexical", "hybrid"):
-        retriever = base.model_copy(update={"mode": mode})
-        for diacritics in (True, False):
-            s = score_retrieval(retriever, rows, diacritics=diacritics)
-            table.append(
-                {
-                    "mode": mode,
-                    "diacritics": diacritics,
-                    "mrr@10": round(s.mrr, 3),
-                    "recall@10": round(s.recall, 3),
-                }
-            )
-    return {"kind": "retrieval", "queries": len(rows), "fusion": base.fusion, "results": table}
+    table = [
+        {
+            "mode": s.mode,
+            "diacritics": s.diacritics,
+            "mrr@10": round(s.mrr, 3),
+            "recall@10": round(s.recall, 3),
+        }
+        for s in retrieval_table(responder.retriever, rows)
+    ]
+    fusion = responder.retriever.fusion
+    return {"kind": "retrieval", "queries": len(rows), "fusion": fusion, "results": table}
 
 
 def _print_eval(result: dict) -> None:

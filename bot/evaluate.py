@@ -77,6 +77,19 @@ def score_retrieval(
     )
 
 
+def retrieval_table(
+    retriever: HybridRetriever,
+    rows: list[dict],
+    modes: tuple[str, ...] = ("dense", "lexical", "hybrid"),
+) -> list[RetrievalScore]:
+    """Scores of each retrieval mode, with the queries as written and without diacritics."""
+    return [
+        score_retrieval(retriever.model_copy(update={"mode": mode}), rows, diacritics=diacritics)
+        for mode in modes
+        for diacritics in (True, False)
+    ]
+
+
 # ---------------------------------------------------------------- question answering
 
 

@@ -51,7 +51,7 @@ class Consistency:
     missing_vectors: int  # chunks in SQLite without a vector
     orphan_vectors: int  # vectors without a chunk in SQLite
     pending: int
-    fts_mismatch: int = 0  # chunks without a full-text row, plus full-text rows without a chunk
+    fts_mismatch: int  # chunks without a full-text row, plus full-text rows without a chunk
 
     @property
     def ok(self) -> bool:
@@ -164,26 +164,29 @@ class Store:
         deletes = [d for d, op in pending.items() if op == "delete"]
         upserts = [d for d, op in pending.items() if op != "delete"]
         restore = [d for d in upserts if self.catalog.article(d) is not None]
-        embed_fn = embed() if restore else None
+        # Embedding happens before the lock: readers wait only for Chroma's files to change.
+        restored = self._reembedded(restore, embed()) if restore else []
         with self._changing():
             self.vectors.delete_docs(list(pending))
             self.catalog.delete_articles(deletes)
-            if embed_fn is not None:
-                self._reembed(restore, embed_fn)
+            for ids, vectors, metas in restored:
+                self.vectors.upsert(ids, vectors, metas)
             self.catalog.clear_pending(upserts)
         return len(pending)
 
-    def _reembed(self, doc_ids: list[str], embed: EmbedFn) -> None:
-        """Rebuild the vectors of committed articles from their stored chunks."""
+    def _reembedded(
+        self, doc_ids: list[str], embed: EmbedFn
+    ) -> list[tuple[list[str], np.ndarray, list[dict]]]:
+        """Vectors rebuilt from the stored chunks of committed articles, ready to upsert."""
+        out = []
         for doc_id in doc_ids:
             article = self.catalog.article(doc_id)
             chunks = self.catalog.chunks_of(doc_id)
             if article and chunks:
-                self.vectors.upsert(
-                    [c.chunk_id for c in chunks],
-                    embed([c.embed_text for c in chunks]),
-                    [chunk_metadata(article, c) for c in chunks],
-                )
+                vectors = embed([c.embed_text for c in chunks])
+                metas = [chunk_metadata(article, c) for c in chunks]
+                out.append(([c.chunk_id for c in chunks], vectors, metas))
+        return out
 
     def check(self) -> Consistency:
         """Compare the chunk ids on both sides."""
