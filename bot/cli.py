@@ -17,7 +17,7 @@ from ingest.errors import ConfigError, VnqaError
 if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary
 
-from bot.cli_common import err, out, settings_from_env
+from bot.cli_common import err, out, settings_from_env, show
 
 app = typer.Typer(
     name="vnqa",
@@ -72,25 +72,36 @@ class _RichProgress:
         self.bar.stop()
 
 
-def _print_summary(s: IngestSummary) -> None:
-    out.print(
-        f"[bold]articles[/]: {s.new} new, {s.updated} updated, {s.unchanged} unchanged, "
+def _print_summary(s: IngestSummary, verbose: bool, problem_log: Path | None) -> None:
+    show(
+        out,
+        ("articles", "bold"),
+        f": {s.new} new, {s.updated} updated, {s.unchanged} unchanged, "
         f"{s.skipped} skipped, {s.failed} failed"
         + (f", {s.duplicates} duplicate" if s.duplicates else "")
-        + (f", {s.pruned} pruned" if s.pruned else "")
+        + (f", {s.pruned} pruned" if s.pruned else ""),
     )
     rate = f"{s.chunks_per_second:.1f} chunks/s"
     if s.embed_seconds:
         rate += f"; embedding {s.embed_seconds:.1f} s = {s.chunks / s.embed_seconds:.1f} chunks/s"
-    out.print(f"[bold]chunks written[/]: {s.chunks} in {s.seconds:.1f} s ({rate})")
+    show(out, ("chunks written", "bold"), f": {s.chunks} in {s.seconds:.1f} s ({rate})")
     if s.recovered:
         out.print(f"recovered {s.recovered} articles left half-written by an interrupted run")
-    for problem in s.problems[:MAX_PROBLEMS_SHOWN]:
-        err.print(f"[yellow]•[/] {problem}", soft_wrap=True)
-    if len(s.problems) > MAX_PROBLEMS_SHOWN:
-        err.print(f"… and {len(s.problems) - MAX_PROBLEMS_SHOWN} more")
+    shown = s.problems if verbose else s.problems[:MAX_PROBLEMS_SHOWN]
+    for problem in shown:
+        show(err, ("•", "yellow"), f" {problem}", soft_wrap=True)
+    hidden = len(s.problems) - len(shown)
+    if hidden:
+        where = f"all {len(s.problems)} are listed in {problem_log}; " if problem_log else ""
+        err.print(f"… and {hidden} more ({where}--verbose prints them all)", soft_wrap=True)
+    elif problem_log and s.problems:
+        err.print(f"problems listed in {problem_log}", soft_wrap=True)
     if s.interrupted:
-        err.print("[red]interrupted[/]: what was written is kept; run the same command to resume")
+        show(
+            err,
+            ("interrupted", "red"),
+            ": what was written is kept; run the same command to resume",
+        )
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -107,9 +118,13 @@ def ingest(
         bool,
         typer.Option("--prune", help="Remove stored articles whose source file or line is gone."),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print every problem, not only the first 20.")
+    ] = False,
 ) -> None:
     """Add or update articles; unchanged articles are skipped without re-embedding."""
     from bot.components import build_ingestor, open_store
+    from ingest.pipeline import write_problem_log
 
     settings = settings_from_env()
     store = open_store(settings)
@@ -122,7 +137,8 @@ def ingest(
         signal.signal(signal.SIGTERM, previous)
         progress.stop()
         store.close()
-    _print_summary(summary)
+    problem_log = write_problem_log(summary, settings.data_dir / "logs")
+    _print_summary(summary, verbose, problem_log)
     if summary.interrupted:
         raise typer.Exit(130)
     if not summary.ok:
@@ -141,7 +157,7 @@ def stats(
     from bot.components import embedding_model_name, open_store
 
     settings = settings_from_env()
-    store = open_store(settings)
+    store = open_store(settings, readonly=True)
     try:
         info = store.catalog.stats()
         info |= {
@@ -169,28 +185,42 @@ def _print_stats(info: dict) -> None:
     if info["published_min"]:
         dates = f"{info['published_min'][:10]} → {info['published_max'][:10]}"
     sites = ", ".join(info["sites"][:10]) or "—"
-    out.print(
-        f"[bold]articles[/]: {info['articles']}   [bold]chunks[/]: {info['chunks']} "
-        f"({info['vectors']} vectors)"
+    bold = "bold"
+    show(
+        out,
+        ("articles", bold),
+        f": {info['articles']}   ",
+        ("chunks", bold),
+        f": {info['chunks']} ({info['vectors']} vectors)",
     )
-    out.print(f"[bold]dates[/]: {dates} ({info['undated']} undated)")
-    out.print(f"[bold]sites[/]: {len(info['sites'])} ({sites})")
-    out.print(
-        f"[bold]embedding model[/]: {info['embedding_model']} (collection {info['collection']})"
+    show(out, ("dates", bold), f": {dates} ({info['undated']} undated)")
+    show(out, ("sites", bold), f": {len(info['sites'])} ({sites})")
+    show(
+        out,
+        ("embedding model", bold),
+        f": {info['embedding_model']} (collection {info['collection']})",
     )
-    out.print(f"[bold]store[/]: {info['location']}, {info['size_bytes'] / 2**20:.1f} MiB")
+    show(out, ("store", bold), f": {info['location']}, {info['size_bytes'] / 2**20:.1f} MiB")
     if "consistency" in info:
         c = info["consistency"]
-        verdict = "[green]consistent[/]" if c["ok"] else "[red]INCONSISTENT[/]"
-        out.print(
-            f"[bold]check[/]: {verdict}: {c['missing_vectors']} chunks without a vector, "
+        verdict = ("consistent", "green") if c["ok"] else ("INCONSISTENT", "red")
+        show(
+            out,
+            ("check", bold),
+            ": ",
+            verdict,
+            f": {c['missing_vectors']} chunks without a vector, "
             f"{c['orphan_vectors']} vectors without a chunk, {c['fts_mismatch']} full-text "
-            f"mismatches, {c['pending']} half-written"
+            f"mismatches, {c['pending']} half-written",
         )
     if info["pending"]:
-        err.print(
-            f"[yellow]{info['pending']} articles were left half-written by an interrupted "
-            "ingest; the next 'vnqa ingest' repairs them[/]"
+        show(
+            err,
+            (
+                f"{info['pending']} articles were left half-written by an interrupted "
+                "ingest; the next 'vnqa ingest' repairs them",
+                "yellow",
+            ),
         )
 
 
@@ -215,18 +245,25 @@ _register_answer_commands()
 
 def main() -> None:
     """Entry point: run the app and turn vnqa errors into one-line messages."""
+    from bot.redact import protect_streams, redact
+    from ingest.offline import offline_model_libraries
+
+    offline_model_libraries()
+    protect_streams()
     try:
         app()
     except ConfigError as exc:
-        err.print(f"[red]configuration error:[/] {exc}", soft_wrap=True)
+        show(err, ("configuration error:", "red"), f" {redact(str(exc))}", soft_wrap=True)
         sys.exit(2)
     except VnqaError as exc:
-        err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        show(err, ("error:", "red"), f" {redact(str(exc))}", soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # a bug or a failing dependency: one line, details in the log
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
-        err.print(
-            f"[red]unexpected error:[/] {type(exc).__name__}: {exc} "
+        show(
+            err,
+            ("unexpected error:", "red"),
+            f" {type(exc).__name__}: {redact(str(exc))} "
             "(run with VNQA_LOG_LEVEL=DEBUG for the traceback)",
             soft_wrap=True,
         )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_common import err, out, settings_from_env
+from bot.cli_common import err, out, settings_from_env, show
 from ingest.errors import InputError
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _open(k: int | None = None) -> tuple[Responder, Store]:
     settings = settings_from_env()
     if k is not None:
         settings = settings.model_copy(update={"top_k": k})
-    store = open_store(settings)
+    store = open_store(settings, readonly=True)
     responder = build_responder(settings, store)
     warm_up(responder, settings.query_threads)
     return responder, store
@@ -68,18 +68,21 @@ def _filter(
 
 def print_answer(answer: Answer) -> None:
     """The answer, then its numbered sources, for an 80-column terminal."""
-    style = "" if answer.found else "[yellow]"
-    out.print(f"{style}{answer.text}", soft_wrap=False)
+    from bot.answer import defuse_markers
+
+    show(out, (answer.text, "" if answer.found else "yellow"), soft_wrap=False)
     if answer.note:
-        err.print(f"[dim]({answer.note})[/]")
+        show(err, (f"({answer.note})", "dim"))
     if answer.citations:
-        out.print("\n[bold]Nguồn[/]")
+        out.print()
+        show(out, ("Nguồn", "bold"))
     for c in answer.citations:
         when = f" — {c.published:%d/%m/%Y}" if c.published else ""
         where = c.site or (c.source if "://" in c.source else Path(c.source.split("#")[0]).name)
-        out.print(f"[bold][{c.n}][/] {c.title}{when} — {where}")
-        if c.quote not in answer.text:  # an extractive answer already is the quote
-            out.print(f"    [dim]“{c.quote}”[/]")
+        show(out, (f"[{c.n}]", "bold"), f" {defuse_markers(c.title)}{when} — {where}")
+        quote = defuse_markers(c.quote)
+        if quote not in answer.text:  # an extractive answer already is the quote
+            show(out, "    ", (f"“{quote}”", "dim"))
 
 
 Since = Annotated[str | None, typer.Option(help="Only articles published on or after this date.")]
@@ -156,17 +159,19 @@ def chat(
 
 
 def _print_sources(answer: Answer | None) -> None:
+    from bot.answer import defuse_markers
+
     if answer is None or not answer.citations:
         err.print("Chưa có nguồn nào.")
         return
     for c in answer.citations:
-        out.print(f"[bold][{c.n}][/] {c.title}")
+        show(out, (f"[{c.n}]", "bold"), f" {defuse_markers(c.title)}")
         if c.published:
             out.print(f"    Ngày đăng: {c.published:%d/%m/%Y %H:%M}")
         if c.author:
             out.print(f"    Tác giả: {c.author}")
         out.print(f"    Nguồn: {c.source}")
-        out.print(f"    Trích: “{c.quote}”")
+        out.print(f"    Trích: “{defuse_markers(c.quote)}”")
 
 
 def evaluate(
@@ -251,4 +256,4 @@ def _print_eval(result: dict) -> None:
     for kind, r in result["per_type"].items():
         out.print(f"  {kind:16} n={r['n']:<3} correct={r['correct']}")
     for f in result["failures"]:
-        err.print(f"[yellow]✗ {f['id']}[/]: {f['answer']}")
+        show(err, (f"✗ {f['id']}", "yellow"), f": {f['answer']}")

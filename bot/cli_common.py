@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.text import Text
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Nothing printed is ever read as Rich markup or emoji codes: articles, questions and file
+# names may contain "[/]" or ":fire:". Styles are given with ``show``.
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def show(console: Console, *parts: str | tuple[str, str], **options: Any) -> None:
+    """Print plain text, with ``(text, style)`` parts styled: never parsed as markup."""
+    console.print(Text.assemble(*parts), **options)
 
 
 def settings_from_env() -> Settings:
     """Settings from the environment and .env, with logging set up on stderr."""
+    from bot.redact import register_secret
     from bot.settings import load_settings
 
     settings = load_settings()
+    for secret in (settings.telegram_token, settings.llm_api_key):
+        register_secret(secret.get_secret_value())
     logging.basicConfig(
         level=settings.log_level.upper(),
         stream=sys.stderr,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import signal
 
 from bot.cli_common import settings_from_env
-from ingest.errors import ConfigError
+from bot.redact import redact
+from ingest.errors import ConfigError, VnqaError
 from ingest.store import Store
 
 
@@ -30,6 +32,35 @@ def about_text(store: Store) -> str:
     return "\n".join(lines)
 
 
+def check_bot_api(token: str, base_url: str | None) -> None:
+    """Ask the Bot API who we are before starting: a rejected token or an unreachable server
+    is one clear message, not PTB's retry loop and tracebacks."""
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    async def get_me() -> None:
+        async with Bot(token, base_url=base_url or "https://api.telegram.org/bot"):
+            pass  # entering the context calls getMe
+
+    where = base_url or "api.telegram.org"
+    try:
+        asyncio.run(get_me())
+    except InvalidToken:
+        raise ConfigError(
+            f"the Bot API at {where} rejected VNQA_TELEGRAM_TOKEN: copy the token again from "
+            "@BotFather (/mybots → API Token) into .env"
+        ) from None
+    except NetworkError as exc:
+        raise VnqaError(
+            f"cannot reach the Telegram Bot API at {where} ({redact(exc.message)}): check the "
+            "network, or VNQA_TELEGRAM_BASE_URL"
+        ) from None
+    except TelegramError as exc:
+        raise VnqaError(
+            f"the Bot API at {where} refused to start the bot: {redact(exc.message)}"
+        ) from None
+
+
 def run_telegram() -> None:
     """Start the bot with long polling (Ctrl-C or SIGTERM stops it cleanly)."""
     from bot.cli_answer import warm_up
@@ -44,14 +75,15 @@ def run_telegram() -> None:
             "put its token in .env or the environment"
         )
     policy = Policy(
-        allowed_users=settings.ids(settings.telegram_allowed_users),
-        allowed_chats=settings.ids(settings.telegram_allowed_chats),
-        admins=settings.ids(settings.telegram_admins),
+        allowed_users=settings.telegram_allowed_users,
+        allowed_chats=settings.telegram_allowed_chats,
+        admins=settings.telegram_admins,
         per_minute=settings.telegram_rate_limit,
         history_turns=settings.telegram_history_turns,
         history_seconds=settings.telegram_history_minutes * 60,
     )
-    store = open_store(settings)
+    check_bot_api(token, settings.telegram_base_url or None)
+    store = open_store(settings, readonly=True)
     responder = build_responder(settings, store)
     warm_up(responder, settings.query_threads)
     bot = VnqaBot(responder, policy, about=lambda: about_text(store))

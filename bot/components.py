@@ -57,13 +57,15 @@ def build_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
     )
 
 
-def open_store(settings: Settings) -> Store:
-    """The store for the configured model."""
+def open_store(settings: Settings, *, readonly: bool = False) -> Store:
+    """The store for the configured model; ``readonly`` for everything but ingest, so that
+    a store the process may not write can still be queried."""
     return Store(
         settings.data_dir,
         embedding_model_name(settings),
         settings.chroma_url,
         refresh_seconds=settings.refresh_seconds,
+        readonly=readonly,
     )
 
 

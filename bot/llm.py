@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.answer import Answer, Citation
 from bot.followup import Turn
+from bot.redact import redact, register_secret
 from bot.retrieval import Hit
 from ingest.sentences import sentences
 from ingest.textnorm import strip_diacritics
@@ -136,6 +137,7 @@ class LLMGenerator:
         """A ChatOpenAI client for the configured OpenAI-compatible server."""
         from langchain_openai import ChatOpenAI
 
+        register_secret(settings.llm_api_key.get_secret_value())
         chat = ChatOpenAI(
             base_url=settings.llm_base_url,
             model=settings.llm_model,
@@ -148,7 +150,8 @@ class LLMGenerator:
 
     def _invoke(self, messages: list[tuple[str, str]]) -> str | None:
         try:
-            return str(self.chat.invoke(messages).content)
+            # A reply that echoes the API key must not carry it into answers or logs.
+            return redact(str(self.chat.invoke(messages).content))
         except Exception as exc:  # any transport or server error means: answer without the LLM
             log.warning("LLM request failed (%s); using the extractive answer", type(exc).__name__)
             return None

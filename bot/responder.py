@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, defuse_markers
+from bot.entities import names_all, question_entities
 from bot.extractive import (
     AnswerType,
     Sentence,
@@ -29,6 +30,7 @@ from ingest.textnorm import strip_diacritics
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+MIN_DISTINCT_WORDS = 2  # content words of two letters or more (or numbers) a question needs
 NOT_FOUND = "Không tìm thấy thông tin này trong các bài viết hiện có."
 _META_CUES = re.compile(
     r"(?:ai là )?tác giả( của)?|ai (là người )?viết|người viết"
@@ -88,8 +90,9 @@ class Responder:
                 f"Câu hỏi dài quá ({len(question)} ký tự). Xin hỏi ngắn gọn hơn, "
                 f"tối đa {MAX_QUESTION_CHARS} ký tự."
             )
-        if not analyse(question).terms:
-            return "Xin đặt câu hỏi bằng chữ, ví dụ: “Ai là Bí thư Huyện ủy Đức Hòa?”"
+        words = {t for t in analyse(question).terms if len(t) > 1 or t.isdigit()}
+        if len(words) < MIN_DISTINCT_WORDS:  # "đ đ đ …", "?!", "xã xã xã"
+            return "Xin đặt câu hỏi cụ thể hơn bằng chữ, ví dụ: “Ai là Bí thư Huyện ủy Đức Hòa?”"
         return None
 
     def _resolve(self, question: str, history: Sequence[Turn]) -> str:
@@ -105,7 +108,7 @@ class Responder:
         # A wider pool than is cited: the answer may sit in an article's third-best passage.
         hits, timings = self.retriever.retrieve(query, k=max(self.k, 10), filt=filt, per_article=3)
         t0 = time.perf_counter()
-        scored = self._score(query, hits)
+        scored = _about(query, self._score(query, hits), self._article_text)
         kind, head = answer_type(query), list_head(query)
         if kind is AnswerType.LIST and scored:
             scored += self._whole_article(query, max(scored, key=lambda s: s.score), scored)
@@ -124,6 +127,10 @@ class Responder:
             note = "LLM answer unusable; extractive answer shown"
             return _extractive(chosen, timings, note)
         return _extractive(chosen, timings)
+
+    def _article_text(self, doc_id: str) -> str:
+        article = self.retriever.store.catalog.article(doc_id)
+        return f"{article.title}\n{article.text}" if article else ""
 
     def _whole_article(self, query: Query, best: Sentence, have: list[Sentence]) -> list[Sentence]:
         """Every other sentence of the best sentence's article (a list may run through it)."""
@@ -167,31 +174,40 @@ class Responder:
             return self._refusal(hits, timings)
         article = top.article
         citation = _citation(1, top, article.title)
+        title = defuse_markers(article.title)
         if query.intent is Intent.DATE:
             if not article.published:
                 return Answer(
-                    f"Bài “{article.title}” không ghi ngày đăng [1].", False, (citation,), timings
+                    f"Bài “{title}” không ghi ngày đăng [1].", False, (citation,), timings
                 )
             when = article.published.strftime("%d/%m/%Y")
             if article.published.hour or article.published.minute:
                 when += article.published.strftime(" lúc %H:%M")
-            return Answer(
-                f"Bài “{article.title}” được đăng ngày {when} [1].", True, (citation,), timings
-            )
+            return Answer(f"Bài “{title}” được đăng ngày {when} [1].", True, (citation,), timings)
         if not article.author:
-            return Answer(
-                f"Bài “{article.title}” không ghi tên tác giả [1].", False, (citation,), timings
-            )
-        return Answer(
-            f"Tác giả bài “{article.title}” là {article.author} [1].", True, (citation,), timings
-        )
+            return Answer(f"Bài “{title}” không ghi tên tác giả [1].", False, (citation,), timings)
+        return Answer(f"Tác giả bài “{title}” là {article.author} [1].", True, (citation,), timings)
 
     def _refusal(self, hits: list[Hit], timings: dict[str, float]) -> Answer:
-        titles = list(dict.fromkeys(h.article.title for h in hits))[:3]
+        titles = list(dict.fromkeys(defuse_markers(h.article.title) for h in hits))[:3]
         text = NOT_FOUND
         if titles:
             text += " Các bài gần nhất: " + "; ".join(f"“{t}”" for t in titles) + "."
         return Answer(text, False, (), timings)
+
+
+def _about(
+    query: Query, scored: list[Sentence], article_text: Callable[[str], str]
+) -> list[Sentence]:
+    """Only sentences about what the question names: each place, person or organisation it
+    names must be in the sentence's article (its title or text)."""
+    entities = question_entities(query.text)
+    if not entities:
+        return scored
+    named: dict[str, bool] = {}
+    for doc_id in {s.hit.article.doc_id for s in scored}:
+        named[doc_id] = names_all(entities, article_text(doc_id))
+    return [s for s in scored if named[s.hit.article.doc_id]]
 
 
 def _citation(n: int, hit: Hit, quote: str) -> Citation:
@@ -212,5 +228,5 @@ def _extractive(
     chosen: list[Sentence], timings: dict[str, float], note: str | None = None
 ) -> Answer:
     citations = tuple(_citation(n, s.hit, s.text) for n, s in enumerate(chosen, start=1))
-    text = " ".join(f"{s.text} [{n}]" for n, s in enumerate(chosen, start=1))
+    text = " ".join(f"{defuse_markers(s.text)} [{n}]" for n, s in enumerate(chosen, start=1))
     return Answer(text, True, citations, timings, note)

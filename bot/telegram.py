@@ -17,6 +17,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot.answer import Answer
 from bot.followup import Turn
+from bot.redact import register_secret
 from bot.responder import Responder
 from bot.telegram_format import answer_messages, sources_messages
 
@@ -81,32 +82,6 @@ class RateLimiter:
         return 0
 
 
-_SECRETS: set[str] = set()
-
-
-def redact_in_logs(secret: str) -> None:
-    """Replace ``secret`` in every log record from now on, whoever logs it and wherever to.
-
-    PTB logs Bot API URLs (which contain the token) at DEBUG, and httpx at INFO.
-    """
-    if not secret or secret in _SECRETS:
-        return
-    if not _SECRETS:
-        previous = logging.getLogRecordFactory()
-
-        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-            record = previous(*args, **kwargs)
-            message = record.getMessage() if isinstance(record.msg, str) else ""
-            if any(s in message for s in _SECRETS):
-                for s in _SECRETS:
-                    message = message.replace(s, "<token>")
-                record.msg, record.args = message, ()
-            return record
-
-        logging.setLogRecordFactory(factory)
-    _SECRETS.add(secret)
-
-
 def _seconds(value: Any) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
@@ -121,7 +96,7 @@ class VnqaBot:
 
     def application(self, token: str, base_url: str | None = None) -> Application:
         """A PTB Application with every handler registered."""
-        redact_in_logs(token)
+        register_secret(token)
         builder = Application.builder().token(token).post_init(self._post_init)
         if base_url:
             builder = builder.base_url(base_url)

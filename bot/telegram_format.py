@@ -5,11 +5,26 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
-from bot.answer import Answer, Citation
+from bot.answer import Answer, Citation, defuse_markers
 from ingest.sentences import sentences
 
-LIMIT = 4096  # Telegram's maximum message length
+LIMIT = 4096  # Telegram's maximum message length, in UTF-16 code units
+# Source lines are shortened so that each fits in a message with room to spare.
+MAX_TITLE_CHARS = 300
+MAX_FIELD_CHARS = 200  # an author or a file name
+MAX_LINK_CHARS = 2000  # a longer URL is shown as its site, not linked
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -29,7 +44,7 @@ class Block:
 
 def _pieces(block: Block, limit: int) -> list[Block]:
     """The block cut at sentence (then word, then character) boundaries to render ≤ limit."""
-    if len(block.render()) <= limit:
+    if units(block.render()) <= limit:
         return [block]
     parts = sentences(block.text)
     if len(parts) <= 1:
@@ -54,7 +69,7 @@ def pack(blocks: Iterable[Block], limit: int = LIMIT) -> list[str]:
         for piece in _pieces(block, limit):
             rendered = piece.render()
             joined = f"{current}\n\n{rendered}" if current else rendered
-            if len(joined) <= limit:
+            if units(joined) <= limit:
                 current = joined
             else:
                 messages.append(current)
@@ -68,10 +83,17 @@ def _when(c: Citation) -> str:
     return f" — {c.published:%d/%m/%Y}" if c.published else ""
 
 
+def _link(c: Citation) -> str | None:
+    url = c.source
+    return url if url.startswith(("http://", "https://")) and len(url) <= MAX_LINK_CHARS else None
+
+
 def _source_line(c: Citation) -> list[Block]:
-    link = c.source if c.source.startswith(("http://", "https://")) else None
-    where = "" if link else f" — {c.site}" if c.site else ""
-    return [Block(f"[{c.n}] "), Block(c.title, link=link), Block(f"{_when(c)}{where}")]
+    link = _link(c)
+    site = c.site or (urlparse(c.source).hostname if "://" in c.source else None)
+    where = f" — {shorten(site, MAX_FIELD_CHARS)}" if site and not link else ""
+    title = shorten(defuse_markers(c.title), MAX_TITLE_CHARS)
+    return [Block(f"[{c.n}] "), Block(title, link=link), Block(f"{_when(c)}{where}")]
 
 
 def _inline(blocks: list[Block]) -> str:
@@ -96,11 +118,12 @@ def sources_messages(answer: Answer | None, limit: int = LIMIT) -> list[str]:
     for c in answer.citations:
         head = _inline(_source_line(c))
         if c.author:
-            head += "\n" + Block(f"Tác giả: {c.author}").render()
+            head += "\n" + Block(f"Tác giả: {shorten(c.author, MAX_FIELD_CHARS)}").render()
         if not c.source.startswith(("http://", "https://")):
-            head += "\n" + Block(f"Nguồn: {c.source.rsplit('/', 1)[-1]}").render()
+            name = shorten(c.source.rsplit("/", 1)[-1], MAX_FIELD_CHARS)
+            head += "\n" + Block(f"Nguồn: {name}").render()
         entries.append(head)
-        entries.extend(pack([Block(f"“{c.quote}”", style="i")], limit))
+        entries.extend(pack([Block(f"“{defuse_markers(c.quote)}”", style="i")], limit))
     return _append_lines([], entries, limit)
 
 
@@ -108,7 +131,7 @@ def _append_lines(messages: list[str], lines: list[str], limit: int) -> list[str
     """Add already-rendered lines (each under the limit) to the last message or new ones."""
     out = list(messages)
     for line in lines:
-        if out and len(out[-1]) + 1 + len(line) <= limit:
+        if out and units(out[-1]) + 1 + units(line) <= limit:
             out[-1] = f"{out[-1]}\n{line}"
         else:
             out.append(line)

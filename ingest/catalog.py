@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -52,30 +53,63 @@ def _article(row: tuple) -> Article:
 class Catalog(FullTextSearch):
     """Articles and chunks in SQLite, kept in step with the vector store by a journal."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
+        # A reader of an existing store never writes: it works where it may not (a bot
+        # reading what a separate ingest job writes, a read-only mount).
+        self.readonly = readonly and path.exists()
+        self._immutable = False
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.db.executescript(_SCHEMA)
+        if not self.readonly:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db.executescript(_SCHEMA)
+            except (OSError, sqlite3.OperationalError) as exc:
+                raise StoreError(f"cannot create the store {path}: {exc}") from exc
 
     @property
     def db(self) -> sqlite3.Connection:
         """This thread's connection (a bot answers in worker threads; WAL lets them read)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            try:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            if not self.readonly:
                 conn = sqlite3.connect(
                     self.path, timeout=30, isolation_level=None, check_same_thread=False
                 )
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"cannot open the index {self.path}: {exc}") from exc
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+                return conn
+            return self._connect_readonly()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the index {self.path}: {exc}") from exc
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Read-only; on media where SQLite cannot create the WAL's shared-memory file and
+        no writer has one open, the file is read as immutable (nothing can change it)."""
+        options = "mode=ro&immutable=1" if self._immutable else "mode=ro"
+        uri = f"{self.path.resolve().as_uri()}?{options}"
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("SELECT 1 FROM meta LIMIT 1")
+        except sqlite3.OperationalError:
+            conn.close()
+            wal = self.path.with_name(f"{self.path.name}-wal")
+            if self._immutable or wal.exists() or os.access(self.path.parent, os.W_OK):
+                raise  # a writer may be at work, or the failure is not the read-only media
+            self._immutable = True
+            return self._connect_readonly()
         return conn
 
     def close(self) -> None:

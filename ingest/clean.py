@@ -41,6 +41,7 @@ _NAV_SEPARATORS = re.compile(r"\s[|»›·]\s|^\s*[|»›·]|[|»›·]\s*$")
 _MOJIBAKE = re.compile(r"\ufffd|\w\?\w.*\w\?\w")
 _TERMINAL = re.compile(r"[.!?…;:\"”’)]$")
 _DATE_ONLY = re.compile(r"^[\W\d]*$")  # once the date is cut out, nothing but punctuation
+MAX_TITLE_CHARS = 250
 
 
 @dataclass(frozen=True)
@@ -93,15 +94,42 @@ def _is_date_line(line: str) -> datetime | None:
     return found[0] if _DATE_ONLY.match(rest) else None
 
 
-def _find_title(lines: list[str]) -> tuple[int, datetime | None, int | None]:
-    """Index of the title line, a date found in the header, and the date line's index."""
-    head = [(i, line) for i, line in enumerate(lines[:12]) if line]
-    dated = {i: _is_date_line(line) for i, line in head}
-    for i, line in head:  # a title carrying its date: "Headline (18:59 19/01/2021)"
-        found = find_date(line)
-        if found and not dated[i] and len(line) - (found[1][1] - found[1][0]) > 15:
-            return i, found[0], None
-    title = next((i for i, line in head if not dated[i] and not is_furniture(line)), 0)
+def _dated_title(line: str) -> datetime | None:
+    """The date of a headline that ends with its date: "Headline (18:59 19/01/2021)".
+
+    A dateline is recognised by its shape: the date closes the line, after enough words to
+    be a headline, and the line is no longer than a headline. A paragraph that merely
+    contains a date ("Sáng 12/3/2023, UBND…") is not one.
+    """
+    found = find_date(line)
+    if not found or len(line) > MAX_TITLE_CHARS:
+        return None
+    start, end = found[1]
+    if line[end:].strip(" )]–-|"):
+        return None
+    head = line[:start].rstrip(" ([–-|,")
+    return found[0] if len(head) > 15 and not _TERMINAL.search(head) else None
+
+
+def _find_title(lines: list[str]) -> tuple[int | None, datetime | None, int | None]:
+    """Index of the title line, a date found in the header, and the date line's index.
+
+    Only the header is searched: the lines before the first paragraph of prose.
+    """
+    head: list[tuple[int, str]] = []
+    dated: dict[int, datetime | None] = {}
+    for i, line in enumerate(lines[:12]):
+        if not line:
+            continue
+        published = _dated_title(line)
+        if published:
+            return i, published, None
+        titled = any(not dated[j] and not is_furniture(text) for j, text in head)
+        if titled and is_prose(line):
+            break  # the first paragraph: the header is over
+        head.append((i, line))
+        dated[i] = _is_date_line(line)
+    title = next((i for i, line in head if not dated[i] and not is_furniture(line)), None)
     date_i = next((i for i, _ in head if dated[i]), None)
     return title, dated[date_i] if date_i is not None else None, date_i
 
@@ -125,10 +153,17 @@ def _split_tail(body: list[str]) -> tuple[list[str], str | None]:
 
 
 def clean_page(raw: str) -> CleanPage:
-    """Split a scraped page into title, published date, author and body text."""
+    """Split a scraped page into title, published date, author and body text.
+
+    A page that is nothing but furniture has an empty title and body.
+    """
     lines = [line.strip() for line in normalize_text(raw).split("\n")]
     title_i, published, date_i = _find_title(lines)
-    title = _strip_date(lines[title_i]) if lines else ""
+    if title_i is None:
+        return CleanPage(title="", body="", published=published, author=None)
+    title = lines[title_i]
+    if date_i is None and published is not None:  # the headline carried its date
+        title = _strip_date(title)
     start = max(title_i, date_i if date_i is not None else -1) + 1
     paragraphs, author = _split_tail(lines[start:])
     body = "\n".join(paragraphs)

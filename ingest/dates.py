@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 
@@ -60,13 +60,12 @@ def latest_year(text: str) -> int | None:
     return max(years) if years else None
 
 
-def parse_date(value: str | int | float | None) -> datetime | None:
-    """Parse a metadata date: ISO 8601, epoch seconds or a Vietnamese format."""
-    if value is None or value == "":
+def parse_date(value: str | None) -> datetime | None:
+    """Parse a metadata date: ISO 8601 or a Vietnamese format (never a bare number, whose
+    unit, seconds or milliseconds or a year, cannot be known)."""
+    if not value or not value.strip():
         return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).astimezone(VN_TZ)
-    text = str(value).strip()
+    text = value.strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

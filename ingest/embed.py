@@ -11,14 +11,38 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from ingest.errors import ModelError
+from ingest.errors import ConfigError, ModelError
+from ingest.offline import offline_model_libraries
 
 log = logging.getLogger(__name__)
 
 
+def check_device(device: str) -> None:
+    """A ConfigError unless torch can use ``device`` (e.g. cuda on a CPU-only build)."""
+    import torch
+
+    try:
+        kind = torch.device(device).type
+    except (RuntimeError, ValueError):
+        raise ConfigError(
+            f"VNQA_EMBEDDING_DEVICE={device!r} is not a torch device; use cpu, cuda or mps"
+        ) from None
+    usable = {
+        "cpu": lambda: True,
+        "cuda": torch.cuda.is_available,
+        "mps": lambda: torch.backends.mps.is_available(),
+    }.get(kind, lambda: False)
+    if not usable():
+        raise ConfigError(
+            f"VNQA_EMBEDDING_DEVICE={device!r}: this torch build cannot use it "
+            f"(torch {torch.__version__}); set VNQA_EMBEDDING_DEVICE=cpu or install a torch "
+            "build for that device"
+        )
+
+
 def _quiet_model_libraries() -> None:
     # Model loading must not print to stdout (it would corrupt --json output) or phone home.
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    offline_model_libraries()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import transformers
 
@@ -50,6 +74,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     def model(self) -> Any:
         """The loaded ``SentenceTransformer``."""
         _quiet_model_libraries()
+        check_device(self.device)
         from sentence_transformers import SentenceTransformer
 
         local = Path(self.model_path).expanduser().is_dir()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -15,7 +16,8 @@ from urllib.parse import urlparse
 from ingest.clean import clean_page
 from ingest.dates import parse_date
 from ingest.models import Article
-from ingest.textnorm import decode_bytes, normalize_text
+from ingest.records import parse_record
+from ingest.textnorm import decode_bytes, looks_like_text, normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +69,17 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     return data
 
 
+def _read_text(path: Path, limit: int, *, prose: bool = True) -> str:
+    """The decoded file; refused when it is not text (a binary file, a data dump)."""
+    text = decode_bytes(_read_bytes(path, limit), str(path))
+    if not looks_like_text(text, prose=prose):
+        raise ValueError("this is not text (mostly symbols or control codes); is it a binary file?")
+    return text
+
+
 def load_text_page(path: Path) -> Article:
     """A scraped page saved as plain text (.txt)."""
-    page = clean_page(decode_bytes(_read_bytes(path, MAX_PAGE_BYTES), str(path)))
+    page = clean_page(_read_text(path, MAX_PAGE_BYTES))
     return Article(
         doc_id=_file_doc_id(path),
         title=page.title,
@@ -88,7 +98,7 @@ _MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+)|[*_`]{1,3}", re.MUL
 
 def load_markdown(path: Path) -> Article:
     """A Markdown article: optional front matter, a '# ' title, then text."""
-    text = normalize_text(decode_bytes(_read_bytes(path, MAX_PAGE_BYTES), str(path)))
+    text = normalize_text(_read_text(path, MAX_PAGE_BYTES))
     meta: dict[str, str] = {}
     front = _MD_FRONT.match(text + "\n")
     if front:
@@ -117,7 +127,7 @@ def load_html(path: Path) -> Article:
     """An HTML page: main text and metadata by trafilatura."""
     import trafilatura
 
-    html = decode_bytes(_read_bytes(path, MAX_PAGE_BYTES * 4), str(path))
+    html = _read_text(path, MAX_PAGE_BYTES * 4, prose=False)
     doc = trafilatura.bare_extraction(
         html,
         with_metadata=True,
@@ -145,25 +155,24 @@ def load_html(path: Path) -> Article:
 
 def article_from_record(record: Any, origin: Path, line: int) -> Article:
     """One JSON object: title, content|text|body, optional id, url, published, author, site."""
-    if not isinstance(record, dict):
-        raise ValueError("expected a JSON object with 'title' and 'content'")
-    body = next((record[k] for k in ("content", "text", "body") if record.get(k)), None)
-    if not isinstance(body, str) or not body.strip():
-        raise ValueError("no 'content', 'text' or 'body' string")
-    url = record.get("url") or None
-    title = normalize_text(str(record.get("title") or "")).replace("\n", " ")
-    doc_id = str(record.get("id") or url or _file_doc_id(Path(f"{origin}#{title or line}")))
-    site = record.get("site") or (urlparse(url).hostname if url else None)
+    rec = parse_record(record)
+    url = rec.url or None
+    title = normalize_text(rec.title or "").replace("\n", " ")
+    doc_id = rec.id or url or _file_doc_id(Path(f"{origin}#{title or line}"))
     return Article(
         doc_id=doc_id,
         title=title,
-        text=normalize_text(body).strip(),
-        source=url or f"{origin}#{record.get('id') or line}",
-        published=parse_date(record.get("published") or record.get("date")),
-        author=record.get("author") or None,
-        site=site,
+        text=normalize_text(rec.article_text or "").strip(),
+        source=url or f"{origin}#{rec.id or line}",
+        published=rec.published_at(),
+        author=normalize_text(rec.author or "").strip() or None,
+        site=rec.site or (urlparse(url).hostname if url else None),
         origin=str(origin),
     )
+
+
+# What a bad JSON line or record can raise: a malformed or deeply nested value.
+RECORD_ERRORS = (ValueError, TypeError, RecursionError)
 
 
 def _iter_jsonl(path: Path, report: LoadReport) -> Iterator[Article]:
@@ -174,14 +183,18 @@ def _iter_jsonl(path: Path, report: LoadReport) -> Iterator[Article]:
             try:
                 if len(raw) > MAX_LINE_BYTES:
                     raise ValueError(f"line is over {MAX_LINE_BYTES // 2**20} MiB")
-                yield article_from_record(json.loads(decode_bytes(raw, f"{path}:{n}")), path, n)
-            except (ValueError, TypeError) as exc:
+                text = decode_bytes(raw, f"{path}:{n}").rstrip("\r\n")
+                yield article_from_record(json.loads(text), path, n)
+            except RECORD_ERRORS as exc:
                 report.failed.append(Problem(str(path), _json_message(exc), n))
 
 
-def _json_message(exc: Exception) -> str:
+def _json_message(exc: BaseException) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON ({exc.msg} at column {exc.colno}); fix or remove the line"
+        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        return f"invalid JSON at {where}: {exc.msg}; fix or remove it"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to be an article; fix or remove it"
     return str(exc)
 
 
@@ -191,8 +204,8 @@ def _iter_json(path: Path, report: LoadReport) -> Iterator[Article]:
     for n, record in enumerate(records, start=1):
         try:
             yield article_from_record(record, path, n)
-        except (ValueError, TypeError) as exc:
-            report.failed.append(Problem(str(path), f"item {n}: {exc}"))
+        except RECORD_ERRORS as exc:
+            report.failed.append(Problem(str(path), f"item {n}: {_json_message(exc)}"))
 
 
 _SINGLE = {
@@ -202,6 +215,15 @@ _SINGLE = {
     ".html": load_html,
     ".htm": load_html,
 }
+
+
+def _with_text(article: Article) -> Article:
+    """A short item with only a headline is still an article: its title is its text."""
+    if not article.text.strip() and article.title.strip():
+        article = replace(article, text=article.title)
+    if not article.text.strip():
+        raise ValueError("no article text found: the file holds only site furniture or markup")
+    return article
 
 
 def iter_file(path: Path, report: LoadReport) -> Iterator[Article]:
@@ -217,14 +239,27 @@ def iter_file(path: Path, report: LoadReport) -> Iterator[Article]:
         elif suffix == ".json":
             yield from _iter_json(path, report)
         else:
-            article = _SINGLE[suffix](path)
-            if not article.text.strip():
-                raise ValueError("no article text found after removing site furniture")
-            yield article
-    except json.JSONDecodeError as exc:
+            yield _with_text(_SINGLE[suffix](path))
+    except (json.JSONDecodeError, RecursionError) as exc:
         report.failed.append(Problem(str(path), _json_message(exc)))
     except (OSError, ValueError) as exc:
         report.failed.append(Problem(str(path), getattr(exc, "strerror", None) or str(exc)))
+
+
+def _walk(root: Path, report: LoadReport) -> Iterator[Path]:
+    """Files under ``root`` in name order, hidden ones left out; unreadable folders are
+    reported, never silently skipped."""
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename or str(root)
+        report.failed.append(Problem(where, f"cannot read this folder: {exc.strerror}"))
+
+    for folder, dirs, files in os.walk(root, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if not name.startswith(".") and path.is_file():
+                yield path
 
 
 def iter_paths(paths: Iterable[Path], report: LoadReport) -> Iterator[Path]:
@@ -232,9 +267,7 @@ def iter_paths(paths: Iterable[Path], report: LoadReport) -> Iterator[Path]:
     for given in paths:
         path = given.expanduser().resolve()
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield child
+            yield from _walk(path, report)
         elif path.is_file():
             yield path
         else:

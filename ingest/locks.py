@@ -44,10 +44,28 @@ def sole_writer(data_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _open_shared(path: Path) -> int | None:
+    """A reader's handle on a lock file, or None where it can neither open nor create one:
+    on a read-only store no writer can be changing the files."""
+    try:
+        return os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        return _open(path)
+    except OSError:
+        return None
+
+
 @contextmanager
 def chroma_files(data_dir: Path, *, write: bool) -> Iterator[None]:
     """Exclusive (``write``) or shared use of Chroma's files; waits for the other side."""
-    fd = _open(data_dir / CHROMA)
+    fd = _open(data_dir / CHROMA) if write else _open_shared(data_dir / CHROMA)
+    if fd is None:
+        yield
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX if write else fcntl.LOCK_SH)
         yield

@@ -183,3 +183,21 @@ class Ingestor:
             summary.new += sum(1 for *_, old in batch if not old)
             summary.chunks += len(texts)
             progress.advance(len(batch), len(texts))
+
+
+PROBLEM_LOG = "ingest-problems.log"
+
+
+def write_problem_log(summary: IngestSummary, folder: Path) -> Path | None:
+    """Every problem of the run, one per line, in ``folder``; None when there were none or
+    the folder cannot be written (the summary still names the first problems)."""
+    if not summary.problems:
+        return None
+    path = folder / PROBLEM_LOG
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{p}\n" for p in summary.problems), encoding="utf-8")
+    except OSError as exc:
+        log.warning("cannot write %s: %s", path, exc.strerror)
+        return None
+    return path

@@ -17,8 +17,11 @@ _NEXT_STARTS_SENTENCE = re.compile(r"[\"“‘«(\[]?[\w\d]")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
+_LONGEST_ABBREVIATION = 16  # characters looked back from a full stop: no rescan from 0
+
+
 def _is_abbreviation(text: str, dot_pos: int) -> bool:
-    match = _WORD_BEFORE.search(text, 0, dot_pos)
+    match = _WORD_BEFORE.search(text, max(0, dot_pos - _LONGEST_ABBREVIATION), dot_pos)
     if not match:
         return False
     word = match.group(1)

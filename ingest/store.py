@@ -13,6 +13,9 @@ they reload it when the catalog says it changed, at most every ``refresh_seconds
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +40,13 @@ from ingest.vectors import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _writable(folder: Path) -> bool:
+    """True when this process may change every file Chroma keeps in ``folder``."""
+    files = [folder, *folder.rglob("*")]
+    return all(os.access(p, os.W_OK) for p in files)
+
 
 EmbedFn = Callable[[list[str]], np.ndarray]
 Item = tuple[Article, str, list[Chunk]]  # article, content hash, chunks
@@ -70,14 +80,17 @@ class Store:
         chroma_url: str = "",
         *,
         refresh_seconds: float = 30.0,
+        readonly: bool = False,
     ) -> None:
         self.data_dir = data_dir
+        self.readonly = readonly
         self.name = collection_name(model_name)
         self.chroma_url = chroma_url
         self.refresh_seconds = refresh_seconds
-        self.catalog = Catalog(data_dir / "index" / f"{self.name}.sqlite3")
+        self.catalog = Catalog(data_dir / "index" / f"{self.name}.sqlite3", readonly=readonly)
         self._vectors: VectorIndex | None = None
         self._client: Any = None
+        self._snapshot: Path | None = None  # a private copy of a read-only Chroma folder
         self._guard = threading.Lock()  # a reload must not close Chroma under a running search
         self._generation = -1  # the catalog generation the loaded index reflects
         self._loaded_at = 0.0
@@ -92,10 +105,31 @@ class Store:
     def _open_vectors(self) -> None:
         if self._client is not None:
             self._client.close()  # embedded Chroma caches one index per path until closed
-        self._client = connect(self.data_dir, self.chroma_url)
+        self._client = connect(self._chroma_path(), self.chroma_url)
         self._vectors = VectorIndex(self._client, self.name)
         self._generation = self.catalog.generation()
         self._loaded_at = time.monotonic()
+
+    def _chroma_path(self) -> Path:
+        """Chroma's folder, or for a reader that may not write it, a private copy of it.
+
+        Chroma opens its files read-write even to query them and has no read-only client
+        (chroma-core/chroma#1438), so a store on a read-only mount or owned by another user
+        is read from a copy made under the shared lock (and made again on reload).
+        """
+        path = self.data_dir / "chroma"
+        if not self.readonly or self.chroma_url or not path.exists() or _writable(path):
+            return path
+        self._drop_snapshot()
+        self._snapshot = Path(tempfile.mkdtemp(prefix="vnqa-chroma-"))
+        shutil.copytree(path, self._snapshot / "chroma", ignore=shutil.ignore_patterns("*.lock"))
+        log.info("%s is read-only; querying a copy in %s", path, self._snapshot)
+        return self._snapshot / "chroma"
+
+    def _drop_snapshot(self) -> None:
+        if self._snapshot is not None:
+            shutil.rmtree(self._snapshot, ignore_errors=True)
+            self._snapshot = None
 
     def close(self) -> None:
         """Release the SQLite connections and the Chroma client."""
@@ -103,6 +137,7 @@ class Store:
         if self._client is not None:
             self._client.close()
             self._client = self._vectors = None
+        self._drop_snapshot()
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:

@@ -64,16 +64,30 @@ def has_diacritics(text: str) -> bool:
     return strip_diacritics(text) != text
 
 
+# A no-break space (byte A0) inside a UTF-8 sequence often became a plain space on the way,
+# merged with the space after the character ("là ai" -> "lÃ ai").
+_LOST_NBSP_END = re.compile(rb"(?<=[\xc2-\xdf])\x20")
+_LOST_NBSP_MID = re.compile(rb"(?<=[\xe0-\xef])\x20(?=[\x80-\xbf])")
+MAX_REPAIR_LOSS = 0.05  # of a repaired line's characters that may stay unreadable
+
+
 def fix_mojibake_line(line: str) -> str:
-    """Repair a line of UTF-8 that was decoded as windows-1252 ('Thá»§ Ä‘Ã´' -> 'Thủ đô')."""
+    """Repair a line of UTF-8 that was decoded as windows-1252 ('Thá»§ Ä‘Ã´' -> 'Thủ đô').
+
+    Where a few bytes were lost on the way, the rest of the line is still repaired and the
+    unreadable characters are dropped.
+    """
     if not _MOJIBAKE_HINT.search(line):
         return line
     try:
         raw = bytes(_cp1252_byte(c) for c in line)
-        fixed = raw.decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         return line
-    return fixed
+    raw = _LOST_NBSP_MID.sub(b"\xa0", _LOST_NBSP_END.sub(b"\xa0 ", raw))
+    fixed = raw.decode("utf-8", errors="replace")
+    if fixed.count("\ufffd") > MAX_REPAIR_LOSS * len(fixed):
+        return line
+    return fixed.replace("\ufffd", "")
 
 
 def _cp1252_byte(char: str) -> int:
@@ -87,10 +101,43 @@ def _cp1252_byte(char: str) -> int:
 
 
 def decode_bytes(data: bytes, name: str = "<input>") -> str:
-    """Decode file bytes: UTF-8 (with or without BOM), else cp1258, with a warning."""
+    """Decode file bytes: UTF-8 (with or without BOM); a legacy code page only when the file
+    as a whole looks like one.
+
+    A UTF-8 file with a few stray bytes stays UTF-8: the bad bytes are dropped and reported.
+    Lines of UTF-8 that were once decoded as Windows-1252 ('Thá»§ Ä‘Ã´') are repaired.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        log.warning("%s is not UTF-8; decoded as Vietnamese Windows-1258", name)
-        text = data.decode("cp1258", errors="replace")
+        text = data.decode("utf-8-sig", errors="replace")
+        bad = text.count("\ufffd")
+        good = sum(1 for c in text if ord(c) > 127) - bad
+        if good <= bad:
+            log.warning("%s is not UTF-8; decoded as Vietnamese Windows-1258", name)
+            return data.decode("cp1258", errors="replace")
+        first = text[: text.index("\ufffd")].count("\n") + 1
+        log.warning(
+            "%s: %d bytes that are not UTF-8 were dropped (the first on line %d)", name, bad, first
+        )
+        text = text.replace("\ufffd", "")
     return "\n".join(fix_mojibake_line(line) for line in text.split("\n"))
+
+
+MIN_LETTER_SHARE = 0.6  # of visible characters; random bytes give ~0.5, prose ~0.8
+MAX_CONTROL_SHARE = 0.01
+MIN_CHARS_FOR_SHARE = 200
+
+
+def looks_like_text(text: str, *, prose: bool = True) -> bool:
+    """True for human-readable text: hardly any control codes and, for ``prose`` (not
+    markup), mostly letters and digits."""
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return True  # empty: nothing binary about it (callers report empty files themselves)
+    control = sum(1 for c in visible if c < " " or c == "\x7f")  # C1 codes are mojibake, not binary
+    if control > MAX_CONTROL_SHARE * len(visible):
+        return False
+    if not prose or len(visible) < MIN_CHARS_FOR_SHARE:  # a few marks are no evidence
+        return True
+    return sum(1 for c in visible if c.isalnum()) >= MIN_LETTER_SHARE * len(visible)

@@ -33,14 +33,14 @@ def collection_name(model_name: str) -> str:
     return f"chunks-{slug[:40] or 'model'}-{digest}"
 
 
-def connect(data_dir: Path, chroma_url: str = "") -> Any:
-    """An embedded Chroma in ``data_dir``, or a client of the server at ``chroma_url``."""
+def connect(path: Path, chroma_url: str = "") -> Any:
+    """An embedded Chroma in the folder ``path``, or a client of the server at ``chroma_url``."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     settings = ChromaSettings(anonymized_telemetry=False)
     if not chroma_url:
-        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
     url = urlparse(chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise ConfigError(f"VNQA_CHROMA_URL must look like http://host:8000, not {chroma_url!r}")

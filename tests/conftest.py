@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,3 +123,23 @@ def responder(retriever):
     from bot.responder import Responder
 
     return Responder(retriever)
+
+
+@pytest.fixture
+def run(tmp_path: Path, e5_dir: Path):
+    """The real ``vnqa`` command as a subprocess, on this test's own data dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+    env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_MODEL_DIR": str(e5_dir.parent)}
+
+    def run(*args: str, _input: str | None = None, **extra_env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env | extra_env,
+            cwd=tmp_path,
+            timeout=600,
+            input=_input,
+        )
+
+    return run

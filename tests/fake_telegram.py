@@ -133,3 +133,37 @@ def _value(raw: str) -> Any:
         return json.loads(raw)
     except ValueError:
         return raw
+
+
+class RefusingBotAPI:
+    """A Bot API that answers every call with one error, as Telegram does for a bad token
+    (401, 404) or a failing server (500, with a description that echoes the request path)."""
+
+    def __init__(self, status: int) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                words = {401: "Unauthorized", 404: "Not Found"}
+                description = words.get(status, f"Internal Server Error at {self.path}")
+                data = json.dumps(
+                    {"ok": False, "error_code": status, "description": description}
+                ).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self) -> RefusingBotAPI:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -183,3 +183,50 @@ def test_paragraphs_survive_and_furniture_goes(title, paragraphs, furniture, dat
     page = clean_page(raw)
     assert page.body.split("\n") == [normalize_text(p).strip() for p in paragraphs]
     assert not set(page.body.split("\n")) & {normalize_text(f) for f in FURNITURE}
+
+
+LEAD = "Huyện tổ chức hội nghị tổng kết công tác năm với sự tham dự của nhiều đại biểu."
+
+
+@pytest.mark.parametrize(
+    "date_paragraph",
+    [
+        "Sáng 12/3/2023, UBND huyện tổ chức hội nghị tổng kết với 200 đại biểu tham dự.",
+        "Ngày 2/3/2023 - UBND xã Tân Lập ra quân làm đường giao thông nông thôn",
+        "Chiều 5/6/2023 (thứ Hai), đoàn công tác của tỉnh về thăm huyện",
+        "Lúc 8:30 ngày 1/2/2024, Hội nghị khai mạc tại hội trường",
+    ],
+)
+def test_a_date_in_the_lead_is_not_the_title(date_paragraph: str) -> None:
+    page = f"Thường Tín phát triển làng nghề\n\n{LEAD}\n\n{date_paragraph}\n\n{LEAD}"
+    clean = clean_page(page)
+    assert clean.title == "Thường Tín phát triển làng nghề"
+    assert clean.body.split("\n") == [LEAD, date_paragraph, LEAD]
+
+
+def test_a_short_page_opening_with_a_date_keeps_its_words() -> None:
+    clean = clean_page("Ngày 2/3/2023, UBND xã Tân Lập tổ chức lễ ra quân làm đường.")
+    assert clean.title == "Ngày 2/3/2023, UBND xã Tân Lập tổ chức lễ ra quân làm đường."
+
+
+@pytest.mark.parametrize(
+    ("title_line", "title", "published"),
+    [
+        (
+            "Mê Linh trồng hoa (18:59 19/01/2021)",
+            "Mê Linh trồng hoa",
+            datetime(2021, 1, 19, 18, 59),
+        ),
+        (
+            "Mê Linh trồng hoa - 19/01/2021 18:59",
+            "Mê Linh trồng hoa",
+            datetime(2021, 1, 19, 18, 59),
+        ),
+    ],
+)
+def test_a_headline_ending_in_its_date_is_still_a_dateline(
+    title_line: str, title: str, published: datetime
+) -> None:
+    clean = clean_page(f"{title_line}\n\n{LEAD}")
+    assert (clean.title, clean.published) == (title, published.replace(tzinfo=VN_TZ))
+    assert clean.body == LEAD

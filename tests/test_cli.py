@@ -14,25 +14,6 @@ import pytest
 from tests.conftest import DATA, SEEDS
 
 
-@pytest.fixture
-def run(tmp_path: Path, e5_dir: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
-    env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_MODEL_DIR": str(e5_dir.parent)}
-
-    def run(*args: str, _input: str | None = None, **extra_env: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
-            capture_output=True,
-            text=True,
-            env=env | extra_env,
-            cwd=tmp_path,
-            timeout=600,
-            input=_input,
-        )
-
-    return run
-
-
 def test_help_lists_commands_quickly(run) -> None:
     began = time.perf_counter()
     result = run("--help")

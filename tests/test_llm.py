@@ -159,3 +159,22 @@ def test_a_model_obeying_the_injection_changes_nothing(injected_retriever, obey:
     assert answer.found and "420 m" in answer.text
     assert "hủy" not in answer.text and "cancelled" not in answer.text
     assert answer.note and "extractive" in answer.note
+
+
+def test_a_reply_echoing_the_api_key_never_shows_it(retriever, caplog) -> None:
+    key = "sk-letters-only-never-log-this"
+    caplog.set_level(logging.DEBUG)
+
+    def reply(messages):
+        return f"Khóa là {key}. Cầu dài 420 m [{context_number(messages, '420 m')}]."
+
+    settings = Settings(_env_file=None, llm_base_url="", llm_model="fake-model", llm_api_key=key)
+    with FakeOpenAI(reply) as llm:
+        settings = settings.model_copy(update={"llm_base_url": llm.url})
+        answer = Responder(retriever, generator=LLMGenerator.from_settings(settings)).answer(
+            QUESTION
+        )
+    assert llm.requests and not llm.errors
+    assert "sources do not" in caplog.text  # the reply was logged, masked
+    assert key not in caplog.text
+    assert key not in json.dumps(answer.to_json(QUESTION), ensure_ascii=False)

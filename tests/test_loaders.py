@@ -1,5 +1,6 @@
 import json
 import os
+import random
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -111,3 +112,106 @@ def test_seed_folder_gives_five_articles() -> None:
     articles, report = _load(SEEDS)
     assert len(articles) == 5 and not report.failed
     assert all(a.doc_id.startswith(Path(a.source).stem) for a in articles.values())
+
+
+def _jsonl(tmp_path: Path, *records: object, raw: list[str] | None = None) -> Path:
+    path = tmp_path / "records.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records] + (raw or [])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = {"title": "Tin tốt", "content": "Huyện Ba Vì đón 2 triệu lượt khách du lịch năm 2023."}
+
+
+def test_wrongly_typed_fields_are_named_and_the_rest_is_kept(tmp_path: Path) -> None:
+    path = _jsonl(
+        tmp_path,
+        GOOD | {"id": "a", "author": 2024, "site": 7, "title": 12},  # clear: numbers as text
+        GOOD | {"id": "b", "author": ["Hà Phương", "Minh Anh"]},  # several authors
+        GOOD | {"id": "c", "url": 42},
+        GOOD | {"id": "d", "author": {"name": "x"}},
+        GOOD | {"id": "e", "published": 12345},  # seconds? milliseconds? a year? no
+        GOOD | {"id": ["x", "y"]},
+        GOOD | {"id": "g", "published": "một ngày đẹp trời"},
+        GOOD | {"id": "h", "content": 5},
+        raw=["[" * 100_000 + "]" * 100_000],  # nested past Python's recursion limit
+    )
+    path.with_name("other.jsonl").write_text(json.dumps(GOOD | {"id": "z"}) + "\n")
+    report = LoadReport()
+    loaded = list(iter_articles([path, path.with_name("other.jsonl")], report))
+    assert {(p.line, p.message.split(";")[0]) for p in report.failed} == {
+        (3, "field 'url' must be text, not a number"),
+        (4, "field 'author' must be text, not an object"),
+        (5, "field 'published' must be a date string, not a number"),
+        (6, "field 'id' must be text, not a list"),
+        (7, "field 'published' is not a date ('một ngày đẹp trời')"),
+        (8, "field 'content' must be text, not a number"),
+        (9, "JSON nested too deeply to be an article"),
+    }
+    by_id = {a.doc_id: a for a in loaded}
+    assert set(by_id) == {"a", "b", "z"}
+    assert (by_id["a"].author, by_id["a"].site, by_id["a"].title) == ("2024", "7", "12")
+    assert by_id["b"].author == "Hà Phương, Minh Anh"
+    assert all(str(path) in str(p) for p in report.failed)
+
+
+def test_json_errors_name_the_right_column(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, raw=['{"title": "x", "content": "y"', '{"title": "chưa đóng'])
+    _, report = _load(path)
+    first, second = (p.message for p in report.failed)
+    assert first.startswith("invalid JSON at column 30: Expecting ',' delimiter")
+    assert second.startswith("invalid JSON at column 11: Unterminated string starting at")
+    assert "at at" not in second
+
+
+def test_title_only_items_are_articles(tmp_path: Path) -> None:
+    (tmp_path / "short.md").write_text("# Trần Đình Long\n\nTrần Đình Long\n", encoding="utf-8")
+    (tmp_path / "empty.md").write_text("---\nauthor: x\n---\n\n", encoding="utf-8")
+    articles, report = _load(tmp_path)
+    assert articles["Trần Đình Long"].text == "Trần Đình Long"
+    assert [p.message for p in report.failed] == [
+        "no article text found: the file holds only site furniture or markup"
+    ]
+
+
+def test_a_stray_byte_keeps_the_page_utf8(tmp_path: Path, caplog) -> None:
+    page = (DATA / "pages").iterdir().__next__()
+    raw = page.read_bytes()
+    cut = raw.index(b"\n", len(raw) // 2)
+    (tmp_path / "stray.txt").write_bytes(raw[:cut] + b" \xff" + raw[cut:])
+    (tmp_path / "clean.txt").write_bytes(raw)
+    articles = list(iter_articles([tmp_path], LoadReport()))
+    clean, stray = sorted(articles, key=lambda a: a.origin)
+    assert stray.title == clean.title and stray.text == clean.text
+    assert "1 bytes that are not UTF-8 were dropped (the first on line" in caplog.text
+
+
+def test_binary_without_nul_bytes_is_refused(tmp_path: Path) -> None:
+    noise = bytes(rng.randrange(1, 256) for rng in [random.Random(1)] for _ in range(20_000))
+    (tmp_path / "noise.txt").write_bytes(noise)
+    (tmp_path / "noise.md").write_bytes(noise)
+    articles, report = _load(tmp_path)
+    assert not articles
+    assert {p.message for p in report.failed} == {
+        "this is not text (mostly symbols or control codes); is it a binary file?"
+    }
+
+
+def test_unreadable_folders_are_reported(tmp_path: Path, monkeypatch) -> None:
+    shutil.copytree(DATA / "pages", tmp_path / "ok")
+    locked = tmp_path / "locked"
+    shutil.copytree(DATA / "pages", locked)
+    real = os.scandir
+
+    def scandir(path):  # root reads any folder; play the kernel refusing one
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    articles, report = _load(tmp_path)
+    assert len(articles) == 3
+    assert [str(p) for p in report.failed] == [
+        f"{locked}: cannot read this folder: Permission denied"
+    ]

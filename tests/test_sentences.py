@@ -1,4 +1,6 @@
-from ingest.sentences import sentences, split_sentences
+import time
+
+from ingest.sentences import sentences, split_paragraph, split_sentences
 
 
 def test_abbreviations_numbers_codes_and_quotes_do_not_split() -> None:
@@ -64,3 +66,22 @@ def test_spans_are_ordered_and_cover_every_visible_character(text: str) -> None:
         previous_end = b
     lost = [c for i, c in enumerate(text) if i not in covered and not c.isspace()]
     assert not lost, (text, spans)
+
+
+def test_splitting_is_linear_in_paragraph_length() -> None:
+    """A ratio within one run (never a time limit): 8× the text may cost about 8× the time;
+    the old rescan from the paragraph's start made it ~64×."""
+    unit = "Ông Nguyễn V. A cho biết TP. Hà Nội có 1.400 ha đất trồng hoa. Q.1 có nhiều dự án! "
+
+    def seconds(repeat: int) -> float:
+        text = unit * repeat
+        began = time.perf_counter()
+        spans = split_paragraph(text)
+        elapsed = time.perf_counter() - began
+        assert len(spans) == 2 * repeat
+        return elapsed
+
+    seconds(100)  # warm up
+    small = min(seconds(500) for _ in range(3))
+    large = min(seconds(4000) for _ in range(3))
+    assert large / small < 24

@@ -31,3 +31,54 @@ def test_dotenv_is_read_from_the_working_directory(tmp_path: Path) -> None:
 def test_invalid_values_name_the_variable(env: dict, needle: str) -> None:
     with pytest.raises(ConfigError, match=needle):
         load_settings(_env_file=None, **env)
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"log_level": "NONSENSE"}, "VNQA_LOG_LEVEL"),
+        ({"data_dir": "/proc/vnqa-cannot-be-here"}, "VNQA_DATA_DIR"),
+        ({"model_dir": "/proc/vnqa-cannot-be-here"}, "VNQA_MODEL_DIR"),
+        ({"telegram_allowed_users": "abc"}, "VNQA_TELEGRAM_ALLOWED_USERS"),
+        ({"telegram_admins": "12,x"}, "VNQA_TELEGRAM_ADMINS"),
+        ({"embedding_model": "nonexistent"}, "VNQA_EMBEDDING_MODEL"),
+    ],
+)
+def test_unusable_values_name_the_variable(env: dict, needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        load_settings(_env_file=None, **env)
+
+
+def test_a_file_is_no_data_dir(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ConfigError, match=r"VNQA_DATA_DIR: .*is a file, not a folder"):
+        load_settings(_env_file=None, data_dir=tmp_path / "file")
+
+
+def test_settings_are_parsed_and_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VNQA_TELEGRAM_ALLOWED_USERS", "111, -1002")
+    monkeypatch.setenv("VNQA_LOG_LEVEL", "debug")
+    s = load_settings(_env_file=None)
+    assert s.telegram_allowed_users == frozenset({111, -1002}) and s.log_level == "DEBUG"
+
+
+def test_empty_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("VNQA_DATA_DIR", "")
+    monkeypatch.setenv("VNQA_MODEL_DIR", " ")
+    s = load_settings(_env_file=None)
+    assert s.data_dir == tmp_path / "xdg" / "vnqa" and s.model_dir is None
+    assert [p.name for p in Path.cwd().iterdir()] == ["xdg"]  # nothing in the working dir
+
+
+def test_a_local_model_folder_is_accepted(tmp_path: Path) -> None:
+    assert load_settings(_env_file=None, embedding_model=str(tmp_path)).embedding_model
+
+
+def test_a_device_torch_cannot_use_is_a_configuration_error() -> None:
+    from ingest.embed import check_device
+
+    check_device("cpu")
+    for device in ("cuda", "cuda:1", "nonsense"):
+        with pytest.raises(ConfigError, match="VNQA_EMBEDDING_DEVICE"):
+            check_device(device)

@@ -2,7 +2,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 from bot.answer import Answer, Citation
-from bot.telegram_format import LIMIT, Block, answer_messages, pack, sources_messages
+from bot.telegram_format import LIMIT, Block, answer_messages, pack, sources_messages, units
 from ingest.dates import VN_TZ
 
 
@@ -90,3 +90,29 @@ def test_sources_in_full_with_quotes() -> None:
     assert "<i>“Cầu dài 420 m &amp; rộng 24 m &lt;i&gt;.&lt;/i&gt;”</i>" in text
     assert "Tác giả: Minh Anh" in text and "Nguồn: b.txt" in text
     assert sources_messages(None) == ["Chưa có nguồn nào. Hãy đặt một câu hỏi trước."]
+
+
+def test_every_message_fits_telegrams_limit_in_utf16_units() -> None:
+    huge = _citation(
+        1,
+        title="Tiêu đề rất dài " * 400,
+        source="https://example.vn/" + "a" * 6000,
+        author="Tác giả " * 400,
+        quote="😀" * 3000,
+    )
+    other = _citation(2, title="😀" * 3000, source="/data/" + "tệp" * 2000 + ".txt")
+    answer = Answer("Trả lời 😀 " * 1500 + "[1] [2].", True, (huge, other))
+    for messages in (answer_messages(answer), sources_messages(answer)):
+        assert all(units(m) <= LIMIT and _well_formed(m) for m in messages)
+        assert len(messages) >= 2
+    shown = "".join(answer_messages(answer))
+    assert "[1] " in shown and "[2] " in shown and "example.vn" in shown
+    assert 'href="https://example.vn/aaa' not in shown  # too long to link, named instead
+
+
+def test_forged_markers_in_titles_and_quotes_are_defused() -> None:
+    c = _citation(1, title="Cầu mới [9]", quote="Cầu dài 420 m [2].")
+    shown = "\n".join(answer_messages(Answer("Cầu dài 420 m [1].", True, (c,))))
+    shown += "\n".join(sources_messages(Answer("x [1]", True, (c,))))
+    assert "[9]" not in shown and "[2]" not in shown
+    assert "Cầu mới (9)" in shown and "420 m (2)." in shown

@@ -1,3 +1,6 @@
+import random
+import unicodedata
+
 import pytest
 
 from ingest.textnorm import (
@@ -5,6 +8,7 @@ from ingest.textnorm import (
     decode_bytes,
     fix_mojibake_line,
     has_diacritics,
+    looks_like_text,
     normalize_query,
     normalize_text,
     strip_diacritics,
@@ -80,3 +84,29 @@ def test_decode_bytes_falls_back_to_cp1258_with_a_warning(caplog) -> None:
 
 def test_decode_bytes_strips_bom() -> None:
     assert decode_bytes("\ufeffXin chào".encode()) == "Xin chào"
+
+
+def test_mojibake_with_lost_bytes_is_still_repaired() -> None:
+    original = "Phi Nhung vẫn chưa biết cha mình là ai, phải sống với dượng và chăm sóc các em."
+    # on its way the no-break space byte (A0) of "à" became a space, merged with the next
+    garbled = original.encode("utf-8").decode("latin-1").replace("\xa0", " ").replace("  ", " ")
+    assert fix_mojibake_line(garbled) == original
+
+
+def test_a_few_stray_bytes_keep_utf8_and_a_legacy_file_is_cp1258(caplog) -> None:
+    text = "Huyện Đức Hòa có 20 xã, thị trấn.\nNăm 2023 thu ngân sách 1.400 tỉ đồng."
+    raw = text.encode("utf-8")
+    assert decode_bytes(raw[:10] + b"\x96" + raw[10:], "a.txt") == text
+    assert "a.txt: 1 bytes that are not UTF-8 were dropped (the first on line 1)" in caplog.text
+    legacy = b"Ho\xcca Bi\xccnh"  # cp1258 writes the tone as a combining mark after the vowel
+    assert unicodedata.normalize("NFC", decode_bytes(legacy, "b.txt")) == "Hòa Bình"
+    assert "b.txt is not UTF-8; decoded as Vietnamese Windows-1258" in caplog.text
+
+
+def test_binary_noise_is_not_text_but_short_or_symbolic_text_is() -> None:
+    noise = bytes(rng.randrange(1, 256) for rng in [random.Random(2)] for _ in range(5000)).decode(
+        "cp1258", "replace"
+    )
+    assert not looks_like_text(noise)
+    assert looks_like_text("---\nauthor: x\n---")
+    assert looks_like_text("Bảng: 12,5% | 13,1% | 14,0%\n" * 3)

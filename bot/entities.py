@@ -1,0 +1,92 @@
+"""The places, people and organisations a question names, and whether a text names them.
+
+An answer must be about what was asked: a question about Đức Hòa is not answered from a
+sentence about Quế Phong, however well the rest of it matches.
+"""
+
+from __future__ import annotations
+
+from bot.lexicon import (
+    ENDS_NAME,
+    ENDS_NAME_FOLDED,
+    PLACE_HEADS,
+    TITLE_WORDS,
+    WORD,
+    folded,
+    strip_leading,
+)
+from ingest.textnorm import has_diacritics, normalize_query
+
+MAX_NAME_WORDS = 4  # words taken after a place head in a lower-case question
+
+
+def _ends_name(token: str) -> bool:
+    word = token.lower()
+    return word in ENDS_NAME if has_diacritics(word) else word in ENDS_NAME_FOLDED
+
+
+def _runs(tokens: list[str]) -> list[tuple[int, list[str]]]:
+    """Runs of capitalised words with the index of their first word."""
+    runs: list[tuple[int, list[str]]] = []
+    for i, token in enumerate(tokens):
+        if token[:1].isupper():
+            if runs and runs[-1][0] + len(runs[-1][1]) == i:
+                runs[-1][1].append(token)
+            else:
+                runs.append((i, [token]))
+    return runs
+
+
+def _after_head(tokens: list[str], start: int) -> bool:
+    """Whether the words before ``start`` end with a place head ('huyện', 'xã', …)."""
+    before = " ".join(tokens[max(0, start - 2) : start]).lower()
+    return any(before == h or before.endswith(" " + h) for h in PLACE_HEADS)
+
+
+def _capitalised_names(tokens: list[str]) -> list[str]:
+    names = []
+    for start, run in _runs(tokens):
+        words = strip_leading(run, PLACE_HEADS + TITLE_WORDS)
+        first = start + len(run) - len(words)
+        while words and _ends_name(words[-1]):  # Title Case: "… Đức Hòa Là Ai"
+            words = words[:-1]
+        if len(words) >= 2 or (words and first > 0 and _after_head(tokens, first)):
+            names.append(folded(" ".join(words)))
+    return names
+
+
+def _lowercase_names(tokens: list[str]) -> list[str]:
+    """Names typed without capitals, after a place head: 'bi thu huyen uy duc hoa'."""
+    names = []
+    lowered = [t.lower() for t in tokens]
+    i = 0
+    while i < len(tokens):
+        head = next((h for h in PLACE_HEADS if lowered[i : i + len(h.split())] == h.split()), None)
+        if head is None:
+            i += 1
+            continue
+        i += len(head.split())
+        words: list[str] = []
+        while i < len(tokens) and len(words) < MAX_NAME_WORDS and tokens[i].islower():
+            if _ends_name(tokens[i]) or _after_head(tokens, i + 1):
+                break
+            words.append(tokens[i])
+            i += 1
+        if words:
+            names.append(folded(" ".join(words)))
+    return names
+
+
+def question_entities(question: str) -> list[str]:
+    """Folded names the question asks about: 'Ai là Bí thư Huyện ủy Đức Hòa?' -> ['duc hoa']."""
+    tokens = WORD.findall(normalize_query(question))
+    names = _capitalised_names(tokens)
+    if not any(t[:1].isupper() for t in tokens[1:]):  # typed in lower case, as on a phone
+        names += _lowercase_names(tokens)
+    return list(dict.fromkeys(names))
+
+
+def names_all(entities: list[str], *texts: str) -> bool:
+    """Whether every entity occurs, as whole words, in one of ``texts`` (diacritics ignored)."""
+    haystack = " " + " ".join(" ".join(WORD.findall(folded(t))) for t in texts) + " "
+    return all(f" {entity} " in haystack for entity in entities)

@@ -1,0 +1,130 @@
+"""Hostile and careless input through the real ``vnqa`` command: a clear message, the right
+exit code, no traceback, and a store that stays consistent."""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+
+MARKUP_TITLE = "Giá điện [bold red]tăng[/] từ tháng 5"
+MARKUP_TEXT = (
+    "Theo EVN :fire:, giá điện bình quân tăng [/] 4,8% từ ngày 4/5/2023 [bold red]CẢNH BÁO[/]. "
+    "Mức tăng này áp dụng cho mọi hộ dân."
+)
+
+
+def _consistent(run) -> None:
+    check = run("stats", "--check", "--json")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert json.loads(check.stdout)["consistency"]["ok"]
+
+
+def test_text_is_never_read_as_markup(run, tmp_path: Path) -> None:
+    (tmp_path / "gia_dien.md").write_text(f"# {MARKUP_TITLE}\n\n{MARKUP_TEXT}\n", encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"title": "x", "content": "y", "published": "[/]"}) + "\n")
+    ingest = run("ingest", str(tmp_path / "gia_dien.md"), str(bad))
+    assert ingest.returncode == 1 and "1 new" in ingest.stdout and "1 failed" in ingest.stdout
+    assert "field 'published' is not a date ('[/]')" in ingest.stderr
+    answer = run("ask", "Giá điện bình quân tăng bao nhiêu từ ngày 4/5/2023?")
+    assert answer.returncode == 0, answer.stderr
+    shown = " ".join(answer.stdout.split())  # as printed, without the terminal's line breaks
+    assert "[bold red]CẢNH BÁO[/]" in shown and "tăng [/] 4,8%" in shown
+    assert MARKUP_TITLE in shown and ":fire:" in shown
+    since = run("ask", "--since", "[/]", "giá điện")
+    assert since.returncode == 1 and "--since '[/]' is not a date" in since.stderr
+    for result in (ingest, answer, since):
+        assert "Traceback" not in result.stderr
+    _consistent(run)
+
+
+def test_every_problem_is_logged_and_verbose_prints_them_all(run, tmp_path: Path) -> None:
+    corpus = tmp_path / "bad.jsonl"
+    lines = [json.dumps({"title": f"Bài {i}", "content": i}) for i in range(25)]
+    corpus.write_text("\n".join(lines) + "\n")
+    result = run("ingest", str(corpus))
+    assert result.returncode == 1 and "25 failed" in result.stdout
+    log = tmp_path / "data" / "logs" / "ingest-problems.log"
+    assert f"… and 5 more (all 25 are listed in {log}; --verbose prints them all)" in result.stderr
+    assert len(log.read_text().splitlines()) == 25
+    assert result.stderr.count("must be text, not a number") == 20
+    verbose = run("ingest", "--verbose", str(corpus))
+    assert verbose.stderr.count("must be text, not a number") == 25
+    _consistent(run)
+
+
+def test_an_unknown_model_is_refused_at_once_without_leaving_files(run, tmp_path: Path) -> None:
+    result = run("stats", VNQA_EMBEDDING_MODEL="nonexistent")
+    assert result.returncode == 2 and "VNQA_EMBEDDING_MODEL" in result.stderr
+    assert "never downloaded" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "data" / "index").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"VNQA_LOG_LEVEL": "NONSENSE"}, "VNQA_LOG_LEVEL"),
+        ({"VNQA_DATA_DIR": "/proc/vnqa/x"}, "VNQA_DATA_DIR"),
+        ({"VNQA_TELEGRAM_ALLOWED_USERS": "abc"}, "VNQA_TELEGRAM_ALLOWED_USERS"),
+        ({"VNQA_EMBEDDING_DEVICE": "cuda"}, "VNQA_EMBEDDING_DEVICE"),
+    ],
+)
+def test_bad_settings_exit_2_naming_the_variable(run, env: dict, needle: str) -> None:
+    result = run("ask", "Ai là Bí thư Huyện ủy Đức Hòa?", **env)
+    assert result.returncode == 2, result.stderr
+    assert needle in result.stderr and "configuration error" in result.stderr
+    assert "unexpected error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_empty_data_dir_setting_uses_the_default(run, tmp_path: Path) -> None:
+    result = run("stats", VNQA_DATA_DIR="", XDG_DATA_HOME=str(tmp_path / "xdg"))
+    assert result.returncode == 0, result.stderr
+    assert str(tmp_path / "xdg" / "vnqa") in "".join(result.stdout.split())
+    assert not (tmp_path / "chroma").exists() and not (tmp_path / "index").exists()
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def _read_only(data: Path, argv: list[str]) -> list[str]:
+    """``argv`` run where ``data`` cannot be written: a read-only bind mount for root (which
+    ignores permission bits), the permission bits for anyone else."""
+    if os.geteuid() != 0:
+        for path in [data, *data.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+        return argv
+    script = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
+    return ["unshare", "--mount", "sh", "-c", script, str(data), *argv]
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and not shutil.which("unshare"), reason="needs unshare for a ro mount"
+)
+def test_a_store_that_cannot_be_written_can_be_queried(run, tmp_path: Path, e5_dir) -> None:
+    assert run("ingest", str(DATA / "pages")).returncode == 0
+    data = tmp_path / "data"
+    before = _digest(data)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+    env |= {"VNQA_DATA_DIR": str(data), "VNQA_MODEL_DIR": str(e5_dir.parent)}
+    for args in (["ask", "--json", "Cầu vượt sông Thiếp dài bao nhiêu mét?"], ["stats", "--check"]):
+        argv = _read_only(data, [sys.executable, "-m", "bot.cli", *args])
+        result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        if args[0] == "ask":
+            answer = json.loads(result.stdout)
+            assert answer["found"] and "420 m" in answer["answer"]
+        else:
+            assert "consistent" in result.stdout
+    assert _digest(data) == before

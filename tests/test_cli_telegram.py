@@ -1,0 +1,61 @@
+"""``vnqa telegram`` at start-up: a rejected token or an unreachable Bot API is one clear
+line and a non-zero exit, and the token never appears in anything the process writes."""
+
+import socket
+
+import pytest
+
+from tests.fake_telegram import RefusingBotAPI
+
+TOKEN = "123456:AAsecret-token-must-never-show"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _assert_secret_kept(result) -> None:
+    for text in (result.stdout, result.stderr):
+        assert TOKEN not in text and TOKEN.split(":")[1] not in text
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("level", ["WARNING", "DEBUG"])
+@pytest.mark.parametrize("status", [401, 404])
+def test_a_rejected_token_is_a_configuration_error(run, status: int, level: str) -> None:
+    with RefusingBotAPI(status) as api:
+        result = run(
+            "telegram",
+            VNQA_TELEGRAM_TOKEN=TOKEN,
+            VNQA_TELEGRAM_BASE_URL=api.base_url,
+            VNQA_LOG_LEVEL=level,
+        )
+    assert result.returncode == 2
+    assert "rejected VNQA_TELEGRAM_TOKEN" in result.stderr and "@BotFather" in result.stderr
+    _assert_secret_kept(result)
+    if level == "WARNING":
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("level", ["WARNING", "DEBUG"])
+def test_a_server_error_echoing_the_path_is_redacted(run, level: str) -> None:
+    with RefusingBotAPI(500) as api:
+        result = run(
+            "telegram",
+            VNQA_TELEGRAM_TOKEN=TOKEN,
+            VNQA_TELEGRAM_BASE_URL=api.base_url,
+            VNQA_LOG_LEVEL=level,
+        )
+    assert result.returncode == 1 and "Internal Server Error at /bot<secret>/getMe" in result.stderr
+    _assert_secret_kept(result)
+
+
+def test_an_unreachable_bot_api_is_one_line(run) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/bot"
+    result = run("telegram", VNQA_TELEGRAM_TOKEN=TOKEN, VNQA_TELEGRAM_BASE_URL=url)
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: cannot reach the Telegram Bot API at {url}")
+    _assert_secret_kept(result)
