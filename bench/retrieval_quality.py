@@ -13,9 +13,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bot.components import build_embedder, open_store
+from bot.answering.retrieval import HybridRetriever
+from bot.app import build_embedder, open_store
 from bot.evaluate import load_eval_set, retrieval_table
-from bot.retrieval import HybridRetriever
 from bot.settings import Settings
 
 QUERIES = Path(__file__).resolve().parents[2] / "shared/eval/vietnews_dev_queries.jsonl"
@@ -33,7 +33,7 @@ def main() -> None:
     store = open_store(settings)
     embedder = build_embedder(settings)
     _, rows = load_eval_set(args.queries)
-    info = store.catalog.stats()
+    info = store.stats()
     print(f"store {args.data_dir}: {info['articles']} articles, {info['chunks']} chunks")
     print(f"queries {args.queries.name}: {len(rows)}")
     retriever = HybridRetriever(store=store, embedder=embedder, fusion=settings.fusion)

@@ -16,11 +16,11 @@ import platform
 import time
 from pathlib import Path
 
-from ingest.chunk import Chunker
-from ingest.e5_convert import materialise_e5
-from ingest.embed import SentenceTransformerEmbeddings
+from ingest.embedding.e5_convert import materialise_e5
+from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.models import Article
-from ingest.sentences import split_sentences
+from ingest.text.chunk import Chunker
+from ingest.text.sentences import split_sentences
 
 UNIT = (
     "Ông Nguyễn V. A, Chủ tịch UBND TP. Hà Nội, cho biết Q.1 có 1.400 ha đất trồng hoa, "

@@ -42,7 +42,7 @@ def main() -> None:
     env["VNQA_DATA_DIR"] = str(args.data_dir)
     if args.model_dir:
         env["VNQA_MODEL_DIR"] = str(args.model_dir)
-    vnqa = [sys.executable, "-m", "bot.cli"]
+    vnqa = [sys.executable, "-m", "bot.frontends.cli"]
     python_s = wall([sys.executable, "-c", "pass"], env, args.runs)
     help_s = wall([*vnqa, "--help"], env, args.runs)
     ask_s = wall([*vnqa, "ask", "--json", QUESTION], env, max(1, args.runs // 2))

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer
-from bot.retrieval import HybridRetriever
+from bot.answering.answer import Answer
+from bot.answering.retrieval import HybridRetriever
 from ingest.errors import InputError
-from ingest.textnorm import normalize_text, strip_diacritics
+from ingest.text.textnorm import normalize_text, strip_diacritics
 
 
 def load_eval_set(path: Path) -> tuple[str, list[dict[str, Any]]]:

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ingest.chunk import Chunker
-from ingest.embed import SentenceTransformerEmbeddings
-from ingest.loaders import LoadReport, Problem, iter_articles
+from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.models import Article
-from ingest.store import Item, Store
+from ingest.sources.loaders import LoadReport, Problem, iter_articles
+from ingest.store.store import Item, Store
+from ingest.text.chunk import Chunker
 
 log = logging.getLogger(__name__)
 

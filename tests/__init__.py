@@ -1,5 +1,5 @@
 """vnqa's tests. Imported before any test module: model libraries stay offline."""
 
-from ingest.offline import offline_model_libraries
+from ingest.embedding.offline import offline_model_libraries
 
 offline_model_libraries()

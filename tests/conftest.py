@@ -12,10 +12,10 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from bot.settings import Settings
-from ingest.e5_convert import materialise_e5
-from ingest.embed import SentenceTransformerEmbeddings
+from ingest.embedding.e5_convert import materialise_e5
+from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
-from ingest.store import Store
+from ingest.store.store import Store
 
 # Property tests draw the same examples on every run, so CI is reproducible; explore new
 # ones with: pytest --hypothesis-profile=explore
@@ -112,7 +112,7 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory, e5: SentenceTransformer
 @pytest.fixture
 def retriever(seed_store: Store, e5: SentenceTransformerEmbeddings):
     """The hybrid retriever over the shared seed store."""
-    from bot.retrieval import HybridRetriever
+    from bot.answering.retrieval import HybridRetriever
 
     return HybridRetriever(store=seed_store, embedder=e5)
 
@@ -120,7 +120,7 @@ def retriever(seed_store: Store, e5: SentenceTransformerEmbeddings):
 @pytest.fixture
 def responder(retriever):
     """An extractive responder over the shared seed store."""
-    from bot.responder import Responder
+    from bot.answering.responder import Responder
 
     return Responder(retriever)
 
@@ -133,7 +133,7 @@ def run(tmp_path: Path, e5_dir: Path):
 
     def run(*args: str, _input: str | None = None, **extra_env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
+            [sys.executable, "-m", "bot.frontends.cli", *args],
             capture_output=True,
             text=True,
             env=env | extra_env,

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.responder import Responder
-from bot.retrieval import HybridRetriever
+from bot.answering.responder import Responder
+from bot.answering.retrieval import HybridRetriever
 
 QUE_PHONG = [
     {
@@ -29,7 +29,7 @@ QUE_PHONG = [
 @pytest.fixture(scope="module")
 def responder(tmp_path_factory, e5) -> Responder:
     from ingest.pipeline import Ingestor
-    from ingest.store import Store
+    from ingest.store.store import Store
     from tests.conftest import E5_NAME
 
     folder = tmp_path_factory.mktemp("que-phong")

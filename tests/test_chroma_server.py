@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.store import Store
+from ingest.store.store import Store
 from tests.conftest import DATA, E5_NAME
 
 
@@ -87,7 +87,7 @@ def test_cli_ingests_asks_and_reingests_against_a_chroma_server(
 
     def vnqa(*args: str) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
+            [sys.executable, "-m", "bot.frontends.cli", *args],
             env=env,
             capture_output=True,
             text=True,

@@ -3,11 +3,11 @@ from datetime import datetime
 
 import pytest
 
-from ingest.chunk import Chunker, chunk_header
-from ingest.dates import VN_TZ
-from ingest.embed import SentenceTransformerEmbeddings
-from ingest.loaders import LoadReport, iter_articles
+from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.models import Article
+from ingest.sources.dates import VN_TZ
+from ingest.sources.loaders import LoadReport, iter_articles
+from ingest.text.chunk import Chunker, chunk_header
 from tests.conftest import DATA, SEEDS
 
 
@@ -94,7 +94,7 @@ def test_seed_chunks_fit_and_hold_no_furniture(e5) -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ingest.sentences import split_sentences  # noqa: E402
+from ingest.text.sentences import split_sentences  # noqa: E402
 
 _TEXT = st.lists(
     st.one_of(

@@ -2,8 +2,8 @@ from datetime import datetime
 
 import pytest
 
-from ingest.clean import clean_page, is_furniture, looks_like_byline
-from ingest.dates import VN_TZ
+from ingest.sources.clean import clean_page, is_furniture, looks_like_byline
+from ingest.sources.dates import VN_TZ
 from tests.conftest import DATA, SEEDS
 
 FURNITURE = [
@@ -147,7 +147,7 @@ def test_seed_pages(name: str) -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ingest.textnorm import normalize_text  # noqa: E402
+from ingest.text.textnorm import normalize_text  # noqa: E402
 
 _LETTERS = st.characters(categories=["L", "M", "N"])
 _WORD = st.text(_LETTERS, min_size=1, max_size=10)

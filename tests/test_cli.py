@@ -81,7 +81,7 @@ def test_signal_stops_ingest_cleanly_and_the_rerun_resumes(run, tmp_path, e5_dir
     env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
     env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_MODEL_DIR": str(e5_dir.parent)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", str(corpus)],
+        [sys.executable, "-m", "bot.frontends.cli", "ingest", str(corpus)],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,

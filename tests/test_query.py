@@ -1,4 +1,4 @@
-from bot.query import Intent, analyse, focus_terms, restore_diacritics
+from bot.answering.query import Intent, analyse, focus_terms, restore_diacritics
 
 
 def test_terms_are_folded_and_question_words_dropped() -> None:

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.answering.followup import Turn, rewrite_followup
+from bot.answering.responder import MAX_QUESTION_CHARS, Responder
 from bot.evaluate import answer_correct
-from bot.followup import Turn, rewrite_followup
-from bot.responder import MAX_QUESTION_CHARS, Responder
 from tests.conftest import SHARED
 
 

@@ -2,9 +2,9 @@ from datetime import datetime
 
 import pytest
 
-from bot.retrieval import HybridRetriever, diversify, rrf, weighted
-from ingest.dates import VN_TZ
+from bot.answering.retrieval import HybridRetriever, diversify, rrf, weighted
 from ingest.models import SearchFilter
+from ingest.sources.dates import VN_TZ
 
 
 def _titles(retriever: HybridRetriever, question: str, **kw) -> list[str]:

@@ -1,6 +1,6 @@
 import time
 
-from ingest.sentences import sentences, split_paragraph, split_sentences
+from ingest.text.sentences import sentences, split_paragraph, split_sentences
 
 
 def test_abbreviations_numbers_codes_and_quotes_do_not_split() -> None:

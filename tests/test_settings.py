@@ -76,7 +76,7 @@ def test_a_local_model_folder_is_accepted(tmp_path: Path) -> None:
 
 
 def test_a_device_torch_cannot_use_is_a_configuration_error() -> None:
-    from ingest.embed import check_device
+    from ingest.embedding.sentence_transformer import check_device
 
     check_device("cpu")
     for device in ("cuda", "cuda:1", "nonsense"):

@@ -3,11 +3,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.query import analyse
-from ingest.chunk import Chunker
+from bot.answering.query import analyse
 from ingest.errors import StoreError
 from ingest.models import Article, SearchFilter
-from ingest.store import Store
+from ingest.store.store import Store
+from ingest.text.chunk import Chunker
 from tests.conftest import E5_NAME
 
 BASE = Article(

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from bot.cli_telegram import about_text
-from bot.responder import Responder
-from bot.telegram import APOLOGY, NOT_ALLOWED, Policy, VnqaBot
+from bot.answering.responder import Responder
+from bot.frontends.cli_telegram import about_text
+from bot.frontends.telegram import APOLOGY, NOT_ALLOWED, Policy, VnqaBot
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:SECRET-token-never-in-logs"
@@ -167,7 +167,7 @@ def test_hostile_questions_get_clear_replies(make_bot) -> None:
 
 
 def test_long_answers_arrive_in_several_valid_messages(make_bot, monkeypatch) -> None:
-    from bot.answer import Answer
+    from bot.answering.answer import Answer
 
     bot = make_bot()
     long_text = " ".join(f"Câu thứ {i} có ký tự <đặc biệt> & dài." for i in range(400))

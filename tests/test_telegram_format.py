@@ -1,9 +1,16 @@
 from datetime import datetime
 from html.parser import HTMLParser
 
-from bot.answer import Answer, Citation
-from bot.telegram_format import LIMIT, Block, answer_messages, pack, sources_messages, units
-from ingest.dates import VN_TZ
+from bot.answering.answer import Answer, Citation
+from bot.frontends.telegram_format import (
+    LIMIT,
+    Block,
+    answer_messages,
+    pack,
+    sources_messages,
+    units,
+)
+from ingest.sources.dates import VN_TZ
 
 
 class _Balance(HTMLParser):

@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from ingest.textnorm import (
+from ingest.text.textnorm import (
     canonical_tones,
     decode_bytes,
     fix_mojibake_line,

@@ -5,15 +5,17 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from bot.query import Query, analyse, restore_diacritics
+from bot.answering.query import Query, analyse, restore_diacritics
+from ingest.embedding.port import Embedder
 from ingest.models import Article, Chunk, SearchFilter
+from ingest.store.port import StoreReader
 
 Mode = Literal["hybrid", "dense", "lexical"]
 Fusion = Literal["rrf", "weighted"]
@@ -69,12 +71,12 @@ def diversify(ranked: list[Hit], k: int, per_article: int) -> list[Hit]:
 
 
 class HybridRetriever(BaseRetriever):
-    """Dense + lexical retrieval over a vnqa ``Store``, as a LangChain retriever."""
+    """Dense + lexical retrieval over the store's read side, as a LangChain retriever."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    store: Any
-    embedder: Any
+    store: StoreReader
+    embedder: Embedder
     k: int = 8
     candidates: int = 40
     mode: Mode = "hybrid"
@@ -100,8 +102,8 @@ class HybridRetriever(BaseRetriever):
         t0 = time.perf_counter()
         scores = self._fuse(dense, lexical)
         order = sorted(scores, key=scores.get, reverse=True)
-        chunks = self.store.catalog.chunks_by_id(order)
-        articles = self.store.catalog.articles_by_id(list({c.doc_id for c in chunks.values()}))
+        chunks = self.store.chunks_by_id(order)
+        articles = self.store.articles_by_id(list({c.doc_id for c in chunks.values()}))
         ranked = [
             Hit(
                 chunks[cid],
@@ -144,7 +146,7 @@ class HybridRetriever(BaseRetriever):
         if query.accented or self.mode != "hybrid" or not lexical:
             return query.text
         top = sorted(lexical, key=lexical.get, reverse=True)[: self.restore_from]
-        evidence = [c.embed_text for c in self.store.catalog.chunks_by_id(top).values()]
+        evidence = [c.embed_text for c in self.store.chunks_by_id(top).values()]
         return restore_diacritics(query.text, evidence)
 
     def _dense(self, text: str, filt: SearchFilter | None, timings: dict) -> dict[str, float]:

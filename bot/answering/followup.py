@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.textnorm import strip_diacritics
+from ingest.text.textnorm import strip_diacritics
 
 _LEAD = re.compile(r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?:về\s+|ve\s+)?", re.IGNORECASE)
 _TAIL = re.compile(

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from bot.answer import Answer, Citation, defuse_markers
-from ingest.sentences import sentences
+from bot.answering.answer import Answer, Citation, defuse_markers
+from ingest.text.sentences import sentences
 
 LIMIT = 4096  # Telegram's maximum message length, in UTF-16 code units
 # Source lines are shortened so that each fits in a message with room to spare.

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from ingest.dates import parse_date
+from ingest.sources.dates import parse_date
 
 TEXT_FIELDS = ("content", "text", "body")
 

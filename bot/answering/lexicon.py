@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.textnorm import strip_diacritics
+from ingest.text.textnorm import strip_diacritics
 
 
 def folded(text: str) -> str:

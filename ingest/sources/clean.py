@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from ingest.dates import find_date, find_day_month, latest_year
-from ingest.textnorm import normalize_text
+from ingest.sources.dates import find_date, find_day_month, latest_year
+from ingest.text.textnorm import normalize_text
 
 # Words of site chrome shared by Vietnamese news sites (navigation, sharing, forms, counters).
 _CHROME_WORDS = re.compile(

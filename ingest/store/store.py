@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from ingest.catalog import Catalog
-from ingest.fulltext import LexicalHit
-from ingest.locks import chroma_files, sole_writer
 from ingest.models import Article, Chunk, SearchFilter
-from ingest.vectors import (
+from ingest.store.catalog import Catalog
+from ingest.store.fulltext import LexicalHit
+from ingest.store.locks import chroma_files, sole_writer
+from ingest.store.vectors import (
     DenseHit,
     VectorIndex,
     chroma_where,
@@ -272,6 +272,40 @@ class Store:
     ) -> list[LexicalHit]:
         """Best BM25 matches for folded ``terms``/``phrases``, insensitive to diacritics."""
         return self.catalog.search(terms, k, phrases=phrases, filt=filt)
+
+    # The read side (ingest.store.port.StoreReader): what answering and front-ends use.
+
+    def article(self, doc_id: str) -> Article | None:
+        """One stored article, or None."""
+        return self.catalog.article(doc_id)
+
+    def articles_by_id(self, doc_ids: list[str]) -> dict[str, Article]:
+        """Stored articles by id (missing ids are left out)."""
+        return self.catalog.articles_by_id(doc_ids)
+
+    def chunks_by_id(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        """Stored chunks by id (missing ids are left out)."""
+        return self.catalog.chunks_by_id(chunk_ids)
+
+    def chunk_count(self) -> int:
+        """Number of stored chunks."""
+        return self.catalog.chunk_count()
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many chunks contain each folded term."""
+        return self.catalog.document_frequencies(terms)
+
+    def newest_titles(self, n: int) -> list[str]:
+        """Titles of the most recently published articles."""
+        return self.catalog.newest_titles(n)
+
+    def stats(self) -> dict[str, Any]:
+        """What the store holds: the catalog's counts and ranges, vectors, size on disk."""
+        return self.catalog.stats() | {
+            "collection": self.name,
+            "vectors": self.vectors.count(),
+            "size_bytes": self.size_bytes(),
+        }
 
     def size_bytes(self) -> int:
         """Disk used here: the SQLite index, and Chroma's files unless Chroma is a server."""

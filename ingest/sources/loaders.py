@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ingest.clean import clean_page
-from ingest.dates import parse_date
 from ingest.models import Article
-from ingest.records import parse_record
-from ingest.textnorm import decode_bytes, looks_like_text, normalize_text
+from ingest.sources.clean import clean_page
+from ingest.sources.dates import parse_date
+from ingest.sources.records import parse_record
+from ingest.text.textnorm import decode_bytes, looks_like_text, normalize_text
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.dates import parse_date
 from ingest.errors import StoreError
-from ingest.fulltext import FullTextSearch, filter_sql, fts_fields
 from ingest.models import Article, Chunk, SearchFilter
+from ingest.sources.dates import parse_date
+from ingest.store.fulltext import FullTextSearch, filter_sql, fts_fields
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(

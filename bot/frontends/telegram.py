@@ -15,11 +15,11 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.answer import Answer
-from bot.followup import Turn
+from bot.answering.answer import Answer
+from bot.answering.followup import Turn
+from bot.answering.responder import Responder
+from bot.frontends.telegram_format import answer_messages, sources_messages
 from bot.redact import register_secret
-from bot.responder import Responder
-from bot.telegram_format import answer_messages, sources_messages
 
 log = logging.getLogger(__name__)
 

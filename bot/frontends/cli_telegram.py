@@ -6,20 +6,20 @@ import asyncio
 import html
 import signal
 
-from bot.cli_common import settings_from_env
+from bot.frontends.cli_common import settings_from_env
 from bot.redact import redact
 from ingest.errors import ConfigError, VnqaError
-from ingest.store import Store
+from ingest.store.port import StoreReader
 
 
-def about_text(store: Store) -> str:
+def about_text(store: StoreReader) -> str:
     """/start and /help: what the bot knows and two example questions."""
-    info = store.catalog.stats()
+    info = store.stats()
     sites = ", ".join(info["sites"][:5]) or "các tệp đã nạp"
     dates = ""
     if info["published_min"]:
         dates = f", đăng từ {info['published_min'][:10]} đến {info['published_max'][:10]}"
-    newest = store.catalog.newest_titles(2)
+    newest = store.newest_titles(2)
     examples = [f"Bài “{t}” được đăng ngày nào?" for t in newest[:1]]
     examples += [f"{t}?" for t in newest[1:2]] or ["Ai là Bí thư Huyện ủy?"]
     lines = [
@@ -63,9 +63,9 @@ def check_bot_api(token: str, base_url: str | None) -> None:
 
 def run_telegram() -> None:
     """Start the bot with long polling (Ctrl-C or SIGTERM stops it cleanly)."""
-    from bot.cli_answer import warm_up
-    from bot.components import build_responder, open_store
-    from bot.telegram import Policy, VnqaBot
+    from bot.app import build_responder, open_store
+    from bot.frontends.cli_answer import warm_up
+    from bot.frontends.telegram import Policy, VnqaBot
 
     settings = settings_from_env()
     token = settings.telegram_token.get_secret_value()

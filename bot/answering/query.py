@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from ingest.textnorm import has_diacritics, normalize_query, strip_diacritics
+from ingest.text.textnorm import has_diacritics, normalize_query, strip_diacritics
 
 # Abbreviations of Vietnamese public administration and news, matched both ways.
 ABBREVIATIONS: dict[str, str] = {

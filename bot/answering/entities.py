@@ -6,7 +6,7 @@ sentence about Quế Phong, however well the rest of it matches.
 
 from __future__ import annotations
 
-from bot.lexicon import (
+from bot.answering.lexicon import (
     ENDS_NAME,
     ENDS_NAME_FOLDED,
     PLACE_HEADS,
@@ -15,7 +15,7 @@ from bot.lexicon import (
     folded,
     strip_leading,
 )
-from ingest.textnorm import has_diacritics, normalize_query
+from ingest.text.textnorm import has_diacritics, normalize_query
 
 MAX_NAME_WORDS = 4  # words taken after a place head in a lower-case question
 

@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from bot.query import Query, asked_terms, content_terms, focus_terms
-from bot.retrieval import Hit
-from ingest.sentences import split_sentences
-from ingest.textnorm import strip_diacritics
+from bot.answering.query import Query, asked_terms, content_terms, focus_terms
+from bot.answering.retrieval import Hit
+from ingest.text.sentences import split_sentences
+from ingest.text.textnorm import strip_diacritics
 
 _NUMBER = re.compile(r"\d")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)+")

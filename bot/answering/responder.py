@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.answer import Answer, Citation, defuse_markers
-from bot.entities import names_all, question_entities
-from bot.extractive import (
+from bot.answering.answer import Answer, Citation, defuse_markers
+from bot.answering.entities import names_all, question_entities
+from bot.answering.extractive import (
     AnswerType,
     Sentence,
     SentenceScorer,
@@ -20,12 +20,12 @@ from bot.extractive import (
     idf_weights,
     list_head,
 )
-from bot.followup import Turn, rewrite_followup
-from bot.query import Intent, Query, analyse, content_terms
-from bot.retrieval import Hit, HybridRetriever
+from bot.answering.followup import Turn, rewrite_followup
+from bot.answering.query import Intent, Query, analyse, content_terms
+from bot.answering.retrieval import Hit, HybridRetriever
 from ingest.models import SearchFilter
-from ingest.sentences import split_sentences
-from ingest.textnorm import strip_diacritics
+from ingest.text.sentences import split_sentences
+from ingest.text.textnorm import strip_diacritics
 
 log = logging.getLogger(__name__)
 
@@ -129,12 +129,12 @@ class Responder:
         return _extractive(chosen, timings)
 
     def _article_text(self, doc_id: str) -> str:
-        article = self.retriever.store.catalog.article(doc_id)
+        article = self.retriever.store.article(doc_id)
         return f"{article.title}\n{article.text}" if article else ""
 
     def _whole_article(self, query: Query, best: Sentence, have: list[Sentence]) -> list[Sentence]:
         """Every other sentence of the best sentence's article (a list may run through it)."""
-        article = self.retriever.store.catalog.article(best.hit.article.doc_id)
+        article = self.retriever.store.article(best.hit.article.doc_id)
         if article is None:
             return []
         known = {s.start for s in have if s.hit.article.doc_id == article.doc_id}
@@ -150,8 +150,8 @@ class Responder:
 
     def _score_sentences(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
         terms = content_terms(query.text, accented=False)
-        catalog = self.retriever.store.catalog
-        idf = idf_weights(catalog.document_frequencies(terms), max(catalog.chunk_count(), 1))
+        store = self.retriever.store
+        idf = idf_weights(store.document_frequencies(terms), max(store.chunk_count(), 1))
         if query.accented:  # accented terms share the frequency of their folded form
             idf = {
                 t: idf.get(strip_diacritics(t), 1.0)
@@ -167,7 +167,7 @@ class Responder:
             return self._refusal(hits, timings)
         top = hits[0]
         subject_terms = set(content_terms(subject, accented=False))
-        stored = self.retriever.store.catalog.article(top.article.doc_id)
+        stored = self.retriever.store.article(top.article.doc_id)
         body = stored.text if stored else top.chunk.text
         seen = set(content_terms(f"{top.article.title} {body}", accented=False))
         if subject_terms and len(subject_terms & seen) / len(subject_terms) < 0.6:

@@ -10,20 +10,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_common import err, out, settings_from_env, show
+from bot.frontends.cli_common import err, out, settings_from_env, show
 from ingest.errors import InputError
 
 if TYPE_CHECKING:
-    from bot.answer import Answer
-    from bot.responder import Responder
+    from bot.answering.answer import Answer
+    from bot.answering.responder import Responder
     from ingest.models import SearchFilter
-    from ingest.store import Store
+    from ingest.store.port import StoreReader
 
 HISTORY_TURNS = 6
 
 
 def _date(value: str | None, name: str) -> datetime | None:
-    from ingest.dates import parse_date
+    from ingest.sources.dates import parse_date
 
     if value is None:
         return None
@@ -33,8 +33,8 @@ def _date(value: str | None, name: str) -> datetime | None:
     return parsed
 
 
-def _open(k: int | None = None) -> tuple[Responder, Store]:
-    from bot.components import build_responder, open_store
+def _open(k: int | None = None) -> tuple[Responder, StoreReader]:
+    from bot.app import build_responder, open_store
 
     settings = settings_from_env()
     if k is not None:
@@ -68,7 +68,7 @@ def _filter(
 
 def print_answer(answer: Answer) -> None:
     """The answer, then its numbered sources, for an 80-column terminal."""
-    from bot.answer import defuse_markers
+    from bot.answering.answer import defuse_markers
 
     show(out, (answer.text, "" if answer.found else "yellow"), soft_wrap=False)
     if answer.note:
@@ -129,7 +129,7 @@ def chat(
     k: TopK = None,
 ) -> None:
     """Ask questions one after another; follow-ups use the conversation. Ctrl-D to leave."""
-    from bot.followup import Turn
+    from bot.answering.followup import Turn
 
     filt = _filter(since, until, site, source)
     responder, store = _open(k)
@@ -159,7 +159,7 @@ def chat(
 
 
 def _print_sources(answer: Answer | None) -> None:
-    from bot.answer import defuse_markers
+    from bot.answering.answer import defuse_markers
 
     if answer is None or not answer.citations:
         err.print("Chưa có nguồn nào.")
@@ -199,11 +199,11 @@ def evaluate(
         _print_eval(result)
 
 
-def _eval_qa(responder: Responder, store: Store, rows: list[dict]) -> dict:
+def _eval_qa(responder: Responder, store: StoreReader, rows: list[dict]) -> dict:
     from bot.evaluate import score_qa
 
     def quote_ok(citation) -> bool:
-        article = store.catalog.article(citation.doc_id)
+        article = store.article(citation.doc_id)
         return article is not None and (
             citation.quote in article.text or citation.quote == article.title
         )

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ingest.models import Chunk, SearchFilter
-from ingest.textnorm import normalize_query, strip_diacritics
+from ingest.text.textnorm import normalize_query, strip_diacritics
 
 _WORD = re.compile(r"\w+")
 

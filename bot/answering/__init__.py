@@ -1,0 +1,1 @@
+"""The answering core: question analysis, retrieval, the reader, the responder, generation."""

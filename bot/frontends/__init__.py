@@ -1,0 +1,1 @@
+"""Front-ends that adapt input and output to one Responder: the CLI and Telegram."""

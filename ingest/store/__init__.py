@@ -1,0 +1,1 @@
+"""The store: SQLite catalog and full text, Chroma vectors, locks, crash-safe writes."""

@@ -1,0 +1,1 @@
+"""Vietnamese text shared by ingest and query time: normalisation, sentences, chunks."""
