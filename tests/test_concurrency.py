@@ -62,11 +62,11 @@ def _converse_during(proc: subprocess.Popen, store: Store, bot: VnqaBot) -> tupl
 
 
 def test_bot_answers_while_another_process_ingests(
-    tmp_path: Path, e5, e5_dir: Path, make_ingestor
+    tmp_path: Path, e5, e5_dir: Path, make_e5_ingestor
 ) -> None:
     data_dir = tmp_path / "data"
     store = Store(data_dir, E5_NAME, refresh_seconds=0)  # reload after every foreign write
-    ingestor, _ = make_ingestor(store)
+    ingestor, _ = make_e5_ingestor(store)
     assert ingestor.run([DATA / "pages", DATA / "articles.jsonl"]).new == 6  # 2 bad lines
     responder = Responder(HybridRetriever(store=store, embedder=e5))
     bot = VnqaBot(responder, Policy(per_minute=1000), about=lambda: "")

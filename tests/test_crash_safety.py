@@ -80,7 +80,7 @@ def _kill_mid_write(proc: subprocess.Popen, db: Path, rnd: random.Random, in_wri
     return "killed"
 
 
-def test_sigkill_loop_leaves_an_exact_store(tmp_path: Path, e5_dir: Path, make_ingestor) -> None:
+def test_sigkill_loop_leaves_an_exact_store(tmp_path: Path, e5_dir: Path, make_e5_ingestor) -> None:
     data_dir, corpus = tmp_path / "data", tmp_path / "corpus.jsonl"
     env = _env(data_dir, e5_dir)
     db = data_dir / "index" / f"{collection_name(E5_NAME)}.sqlite3"
@@ -102,7 +102,7 @@ def test_sigkill_loop_leaves_an_exact_store(tmp_path: Path, e5_dir: Path, make_i
     assert done.returncode == 0, output
 
     reference = Store(tmp_path / "reference", E5_NAME)
-    ingestor, _ = make_ingestor(reference)
+    ingestor, _ = make_e5_ingestor(reference)
     assert ingestor.run([corpus]).ok
     store = Store(data_dir, E5_NAME)
     try:

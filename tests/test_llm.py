@@ -111,7 +111,7 @@ INJECTION = (
 
 
 @pytest.fixture
-def injected_retriever(tmp_path, e5, make_ingestor):
+def injected_retriever(tmp_path, e5, make_e5_ingestor):
     from bot.answering.retrieval import HybridRetriever
     from ingest.store.store import Store
     from tests.conftest import DATA, E5_NAME
@@ -120,7 +120,7 @@ def injected_retriever(tmp_path, e5, make_ingestor):
     path = tmp_path / "injected.jsonl"
     path.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
     store = Store(tmp_path / "data", E5_NAME)
-    ingestor, _ = make_ingestor(store)
+    ingestor, _ = make_e5_ingestor(store)
     assert ingestor.run([DATA / "pages", path]).ok
     yield HybridRetriever(store=store, embedder=e5)
     store.close()

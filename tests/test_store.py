@@ -29,26 +29,26 @@ OTHER = Article(
 )
 
 
-def _items(e5, *articles: Article, tokens: int = 60):
-    chunker = Chunker(e5, tokens, 10)
+def _items(fake, *articles: Article, tokens: int = 60):
+    chunker = Chunker(fake, tokens, 10)
     items = [(a, a.content_hash(), chunker.chunk(a, a.content_hash())) for a in articles]
-    vectors = e5.encode([c.embed_text for _, _, cs in items for c in cs])
+    vectors = fake.encode([c.embed_text for _, _, cs in items for c in cs])
     return items, vectors
 
 
-def test_write_then_search_both_sides(store: Store, e5) -> None:
-    items, vectors = _items(e5, BASE, OTHER)
+def test_write_then_search_both_sides(store: Store, fake) -> None:
+    items, vectors = _items(fake, BASE, OTHER)
     store.write(items, vectors, replacing=[])
     check = store.check()
     assert check.ok and check.catalog_chunks == len(vectors) > 2
-    hits = store.dense_search(e5.encode(["Ai là bí thư Thạch Thất?"], query=True)[0], k=3)
+    hits = store.dense_search(fake.encode(["Ai là bí thư Thạch Thất?"], query=True)[0], k=3)
     assert store.catalog.chunks_by_id([hits[0].chunk_id])[hits[0].chunk_id].doc_id == BASE.doc_id
     only_b = store.dense_search(vectors[0], 5, SearchFilter(source="b.txt"))
     assert {h.chunk_id.split(":")[0] for h in only_b} == {"hai-ha"}
 
 
-def test_lexical_search_ignores_diacritics_and_tone_placement(store: Store, e5) -> None:
-    store.write(*_items(e5, BASE, OTHER), replacing=[])
+def test_lexical_search_ignores_diacritics_and_tone_placement(store: Store, fake) -> None:
+    store.write(*_items(fake, BASE, OTHER), replacing=[])
     for query in ("bi thu huyen uy thach that", "Bí thư Huyện uỷ Thạch Thất", "HOÀ LẠC"):
         hits = store.lexical_search(analyse(query).terms, 5)
         assert hits and hits[0].chunk_id.startswith("thach-that:"), query
@@ -59,42 +59,42 @@ def test_lexical_search_ignores_diacritics_and_tone_placement(store: Store, e5) 
     assert store.lexical_search(["near", "or"], 5, phrases=['" *', "and not"]) == []
 
 
-def test_replacing_an_article_leaves_no_orphans(store: Store, e5) -> None:
-    store.write(*_items(e5, BASE), replacing=[])
+def test_replacing_an_article_leaves_no_orphans(store: Store, fake) -> None:
+    store.write(*_items(fake, BASE), replacing=[])
     before = store.check().catalog_chunks
     shorter = replace(BASE, text="Bài đã được sửa lại ngắn hơn nhiều.")
-    store.write(*_items(e5, shorter), replacing=[BASE.doc_id])
+    store.write(*_items(fake, shorter), replacing=[BASE.doc_id])
     check = store.check()
     assert check.ok and check.catalog_chunks == 1 < before
     assert store.catalog.article(BASE.doc_id).text == shorter.text
 
 
-def test_delete_removes_both_sides(store: Store, e5) -> None:
-    store.write(*_items(e5, BASE, OTHER), replacing=[])
+def test_delete_removes_both_sides(store: Store, fake) -> None:
+    store.write(*_items(fake, BASE, OTHER), replacing=[])
     store.delete([BASE.doc_id])
     check = store.check()
     assert check.ok and store.catalog.article(BASE.doc_id) is None
     assert {c.split(":")[0] for c in store.vectors.all_ids()} == {"hai-ha"}
 
 
-def test_recover_rolls_back_a_new_article_written_only_to_chroma(store: Store, e5) -> None:
-    items, vectors = _items(e5, BASE)
+def test_recover_rolls_back_a_new_article_written_only_to_chroma(store: Store, fake) -> None:
+    items, vectors = _items(fake, BASE)
     store.catalog.mark_pending([BASE.doc_id], "upsert")
     store.vectors.upsert(
         [c.chunk_id for c in items[0][2]], vectors, [{"doc_id": BASE.doc_id}] * len(vectors)
     )
     assert not store.check().ok  # the crash left orphan vectors and a journal entry
-    assert store.recover(lambda: e5.encode) == 1
+    assert store.recover(lambda: fake.encode) == 1
     check = store.check()
     assert check.ok and check.catalog_chunks == 0
 
 
 def test_recover_restores_the_committed_version_of_a_half_replaced_article(
-    store: Store, e5
+    store: Store, fake
 ) -> None:
-    store.write(*_items(e5, BASE), replacing=[])
+    store.write(*_items(fake, BASE), replacing=[])
     committed = store.check().catalog_chunks
-    new_items, new_vectors = _items(e5, replace(BASE, text="Phiên bản mới."))
+    new_items, new_vectors = _items(fake, replace(BASE, text="Phiên bản mới."))
     store.catalog.mark_pending([BASE.doc_id], "upsert")
     store.vectors.delete_docs([BASE.doc_id])
     store.vectors.upsert(
@@ -102,14 +102,14 @@ def test_recover_restores_the_committed_version_of_a_half_replaced_article(
         new_vectors,
         [{"doc_id": BASE.doc_id}] * len(new_vectors),
     )
-    store.recover(lambda: e5.encode)
+    store.recover(lambda: fake.encode)
     check = store.check()
     assert check.ok and check.vector_chunks == committed
     assert store.catalog.article(BASE.doc_id).text == BASE.text
 
 
-def test_recover_finishes_an_interrupted_delete(store: Store, e5) -> None:
-    store.write(*_items(e5, BASE, OTHER), replacing=[])
+def test_recover_finishes_an_interrupted_delete(store: Store, fake) -> None:
+    store.write(*_items(fake, BASE, OTHER), replacing=[])
     store.catalog.mark_pending([OTHER.doc_id], "delete")
     store.vectors.delete_docs([OTHER.doc_id])
     store.recover(lambda: (_ for _ in ()).throw(AssertionError("no re-embedding needed")))
