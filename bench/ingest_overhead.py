@@ -96,15 +96,15 @@ def main() -> None:
     embedder.encode(["khởi động mô hình"])  # load and warm up outside every timing
     load_s = time.perf_counter() - t0
 
-    chunker = Chunker(embedder, settings.chunk_tokens, settings.chunk_overlap_tokens)
+    chunker = Chunker(embedder, settings.chunk.tokens, settings.chunk.overlap_tokens)
     model_name = embedding_model_name(settings)
     store = Store(settings.data_dir, model_name)
     ingestor = Ingestor(
         store,
         lambda: embedder,
         model_name=model_name,
-        chunk_tokens=settings.chunk_tokens,
-        overlap_tokens=settings.chunk_overlap_tokens,
+        chunk_tokens=settings.chunk.tokens,
+        overlap_tokens=settings.chunk.overlap_tokens,
         batch_articles=settings.ingest_batch,
     )
     rounds = _rounds(corpus, args.round, work)

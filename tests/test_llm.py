@@ -4,8 +4,8 @@ import logging
 import pytest
 
 from bot.answering.followup import Turn
-from bot.answering.llm import LLMGenerator
 from bot.answering.responder import Responder
+from bot.app import build_generator
 from bot.settings import Settings
 from tests.fake_openai import FakeOpenAI, context_number, context_passages
 
@@ -16,12 +16,9 @@ SECRET = "sk-test-do-not-log-0123456789"
 def _responder(retriever, url: str, timeout: float = 5.0) -> Responder:
     settings = Settings(
         _env_file=None,
-        llm_base_url=url,
-        llm_model="fake-model",
-        llm_api_key=SECRET,
-        llm_timeout=timeout,
+        llm={"base_url": url, "model": "fake-model", "api_key": SECRET, "timeout": timeout},
     )
-    return Responder(retriever, generator=LLMGenerator.from_settings(settings))
+    return Responder(retriever, generator=build_generator(settings))
 
 
 def test_grounded_answer_with_valid_citation(retriever) -> None:
@@ -168,12 +165,10 @@ def test_a_reply_echoing_the_api_key_never_shows_it(retriever, caplog) -> None:
     def reply(messages):
         return f"Khóa là {key}. Cầu dài 420 m [{context_number(messages, '420 m')}]."
 
-    settings = Settings(_env_file=None, llm_base_url="", llm_model="fake-model", llm_api_key=key)
+    llm_settings = {"model": "fake-model", "api_key": key}
     with FakeOpenAI(reply) as llm:
-        settings = settings.model_copy(update={"llm_base_url": llm.url})
-        answer = Responder(retriever, generator=LLMGenerator.from_settings(settings)).answer(
-            QUESTION
-        )
+        settings = Settings(_env_file=None, llm=llm_settings | {"base_url": llm.url})
+        answer = Responder(retriever, generator=build_generator(settings)).answer(QUESTION)
     assert llm.requests and not llm.errors
     assert "sources do not" in caplog.text  # the reply was logged, masked
     assert key not in caplog.text

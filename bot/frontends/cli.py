@@ -123,20 +123,20 @@ def ingest(
     ] = False,
 ) -> None:
     """Add or update articles; unchanged articles are skipped without re-embedding."""
-    from bot.app import build_ingestor, open_store
+    from bot.app import App
     from ingest.pipeline import write_problem_log
 
     settings = settings_from_env()
-    store = open_store(settings)
+    app = App(settings, readonly=False)
     progress = _RichProgress()
     # A service manager's SIGTERM stops ingest as cleanly as Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        summary = build_ingestor(settings, store).run(paths, prune=prune, progress=progress)
+        summary = app.ingestor().run(paths, prune=prune, progress=progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.stop()
-        store.close()
+        app.close()
     problem_log = write_problem_log(summary, settings.data_dir / "logs")
     _print_summary(summary, verbose, problem_log)
     if summary.interrupted:
@@ -154,18 +154,16 @@ def stats(
     ] = False,
 ) -> None:
     """What the store holds: articles, chunks, sites, dates, model, location and size."""
-    from bot.app import embedding_model_name, open_store
+    from bot.app import App, embedding_model_name
 
     settings = settings_from_env()
-    store = open_store(settings, readonly=True)
-    try:
+    with App(settings) as app:
+        store = app.store
         info = store.stats() | {
             "embedding_model": embedding_model_name(settings),
             "location": settings.chroma_url or str(settings.data_dir),
         }
         consistency = store.check() if check else None
-    finally:
-        store.close()
     if consistency is not None:
         info["consistency"] = dataclasses.asdict(consistency) | {"ok": consistency.ok}
     if as_json:

