@@ -12,7 +12,8 @@ import torch
 
 from bot.answering.responder import Responder
 from bot.answering.retrieval import HybridRetriever
-from bot.frontends.telegram import APOLOGY, Policy, VnqaBot
+from bot.frontends.strings import APOLOGY
+from bot.frontends.telegram import Policy, VnqaBot
 from ingest.store.store import Store
 from tests.conftest import DATA, E5_NAME
 from tests.fake_telegram import FakeTelegram

@@ -8,18 +8,19 @@ import pytest
 
 from bot.answering.responder import Responder
 from bot.frontends.cli_telegram import about_text
-from bot.frontends.telegram import APOLOGY, NOT_ALLOWED, Policy, VnqaBot
+from bot.frontends.strings import APOLOGY, NOT_ALLOWED
+from bot.frontends.telegram import Policy, VnqaBot
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:SECRET-token-never-in-logs"
 
 
-def _run(bot: VnqaBot, script) -> FakeTelegram:
+def _run(bot: VnqaBot, script, state_file=None) -> FakeTelegram:
     """Start the real application on the fake server, play ``script(fake, wait)``, stop."""
     fake = FakeTelegram()
 
     async def main() -> None:
-        app = bot.application(TOKEN, base_url=fake.base_url)
+        app = bot.application(TOKEN, base_url=fake.base_url, state_file=state_file)
         async with app:
             await app.post_init(app)
             await app.start()
@@ -171,7 +172,7 @@ def test_long_answers_arrive_in_several_valid_messages(make_bot, monkeypatch) ->
 
     bot = make_bot()
     long_text = " ".join(f"Câu thứ {i} có ký tự <đặc biệt> & dài." for i in range(400))
-    monkeypatch.setattr(bot.responder, "answer", lambda q, h=(): Answer(long_text, True))
+    monkeypatch.setattr(bot.responder, "answer", lambda q, *a: Answer(long_text, True))
 
     async def script(fake, wait):
         fake.message("kể hết ra")
@@ -181,3 +182,32 @@ def test_long_answers_arrive_in_several_valid_messages(make_bot, monkeypatch) ->
     sent = _run(bot, script).sent()
     assert len(sent) >= 3 and all(len(m) <= 4096 for m in sent)
     assert "".join(sent).count("&lt;đặc biệt&gt; &amp; dài.") == 400
+
+
+def test_conversations_survive_a_restart(make_bot, tmp_path) -> None:
+    state = tmp_path / "telegram" / "chats.pickle"
+    state.parent.mkdir()
+
+    async def ask(fake, wait):
+        fake.message("Cầu vượt sông Thiếp dài bao nhiêu mét?")
+        await wait(1)
+
+    async def sources(fake, wait):
+        fake.message("/sources")
+        await wait(1)
+
+    assert "420 m" in _run(make_bot(), ask, state).sent()[0]
+    assert state.exists()
+    (after_restart,) = _run(make_bot(), sources, state).sent()
+    assert "420 m" in after_restart and "Đông Anh khởi công cầu vượt sông Thiếp" in after_restart
+
+
+def test_strangers_in_groups_are_ignored_and_told_only_when_they_ask(make_bot) -> None:
+    async def script(fake, wait):
+        fake.message("chuyện phiếm", user=9, chat=-7, chat_type="group")
+        fake.message("@vnqa_bot Cầu dài bao nhiêu?", user=9, chat=-7, chat_type="group")
+        await wait(1, chat=-7)
+        await asyncio.sleep(0.5)
+
+    sent = _run(make_bot(allowed_users=frozenset({1})), script).sent(-7)
+    assert sent == [NOT_ALLOWED]

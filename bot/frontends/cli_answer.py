@@ -11,6 +11,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.frontends.cli_common import err, out, settings_from_env, show
+from bot.frontends.strings import (
+    AUTHOR,
+    CHAT_BANNER,
+    NEW_CONVERSATION,
+    NO_SOURCES,
+    PUBLISHED,
+    QUOTE,
+    SOURCE,
+    SOURCES_HEADING,
+)
 from ingest.errors import InputError
 
 if TYPE_CHECKING:
@@ -62,7 +72,7 @@ def print_answer(answer: Answer) -> None:
         show(err, (f"({answer.note})", "dim"))
     if answer.citations:
         out.print()
-        show(out, ("Nguồn", "bold"))
+        show(out, (SOURCES_HEADING, "bold"))
     for c in answer.citations:
         when = f" — {c.published:%d/%m/%Y}" if c.published else ""
         where = c.site or (c.source if "://" in c.source else Path(c.source.split("#")[0]).name)
@@ -114,51 +124,40 @@ def chat(
     k: TopK = None,
 ) -> None:
     """Ask questions one after another; follow-ups use the conversation. Ctrl-D to leave."""
-    from bot.answering.followup import Turn
+    from bot.answering.session import Session
 
     filt = _filter(since, until, site, source)
-    app = _open(k)
-    responder = app.responder
-    history: list[Turn] = []
-    last: Answer | None = None
-    err.print(
-        "Hỏi gì cũng được về các bài viết. /sources: nguồn đầy đủ · /new: hỏi lại từ đầu "
-        "· Ctrl-D: thoát"
-    )
-    try:
+    with _open(k) as app:
+        session = Session(max_turns=app.settings.history_turns)
+        err.print(CHAT_BANNER)
         while True:
             try:
                 line = input("\n> ").strip()
             except EOFError:
                 break
             if line in ("/new", "/moi"):
-                history, last = [], None
-                err.print("Đã bắt đầu cuộc trò chuyện mới.")
+                session.new()
+                err.print(NEW_CONVERSATION)
             elif line == "/sources":
-                _print_sources(last)
+                _print_sources(session.last)
             elif line:
-                last = responder.answer(line, history, filt)
-                print_answer(last)
-                turns = app.settings.history_turns
-                history = [*history, Turn(last.question, last.text)][-turns:] if turns else []
-    finally:
-        app.close()
+                print_answer(session.ask(app.responder.answer, line, filt))
 
 
 def _print_sources(answer: Answer | None) -> None:
     from bot.answering.answer import defuse_markers
 
     if answer is None or not answer.citations:
-        err.print("Chưa có nguồn nào.")
+        err.print(NO_SOURCES)
         return
     for c in answer.citations:
         show(out, (f"[{c.n}]", "bold"), f" {defuse_markers(c.title)}")
         if c.published:
-            out.print(f"    Ngày đăng: {c.published:%d/%m/%Y %H:%M}")
+            out.print("    " + PUBLISHED.format(when=f"{c.published:%d/%m/%Y %H:%M}"))
         if c.author:
-            out.print(f"    Tác giả: {c.author}")
-        out.print(f"    Nguồn: {c.source}")
-        out.print(f"    Trích: “{defuse_markers(c.quote)}”")
+            out.print("    " + AUTHOR.format(author=c.author))
+        out.print("    " + SOURCE.format(source=c.source))
+        out.print("    " + QUOTE.format(quote=defuse_markers(c.quote)))
 
 
 def evaluate(

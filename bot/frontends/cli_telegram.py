@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
+import os
 import signal
+from pathlib import Path
 
 from bot.frontends.cli_common import settings_from_env
 from bot.redact import redact
 from ingest.errors import ConfigError, VnqaError
 from ingest.store.port import StoreReader
+
+log = logging.getLogger(__name__)
 
 
 def about_text(store: StoreReader) -> str:
@@ -61,6 +66,23 @@ def check_bot_api(token: str, base_url: str | None) -> None:
         ) from None
 
 
+STATE_FILE = "telegram/chats.pickle"
+
+
+def state_file(data_dir: Path) -> Path | None:
+    """Where chats' conversations persist across restarts; None (with a warning) where the
+    data dir is read-only: the bot then forgets them when it stops."""
+    path = data_dir / STATE_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if os.access(path.parent, os.W_OK):
+            return path
+    except OSError:
+        pass
+    log.warning("%s is not writable: conversations are kept in memory only", path.parent)
+    return None
+
+
 def run_telegram() -> None:
     """Start the bot with long polling (Ctrl-C or SIGTERM stops it cleanly)."""
     from bot.app import App
@@ -84,7 +106,9 @@ def run_telegram() -> None:
     check_bot_api(token, settings.telegram.base_url or None)
     with App(settings) as app:
         bot = VnqaBot(app.warm_up(), policy, about=lambda: about_text(app.store))
-        application = bot.application(token, settings.telegram.base_url or None)
+        application = bot.application(
+            token, settings.telegram.base_url or None, state_file(settings.data_dir)
+        )
         application.run_polling(
             stop_signals=(signal.SIGINT, signal.SIGTERM), drop_pending_updates=False
         )

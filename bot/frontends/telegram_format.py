@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from bot.answering.answer import Answer, Citation, defuse_markers
+from bot.frontends.strings import AUTHOR, NO_SOURCES_YET, SOURCE, SOURCES_HEADING
 from ingest.text.sentences import sentences
 
 LIMIT = 4096  # Telegram's maximum message length, in UTF-16 code units
@@ -104,7 +105,7 @@ def answer_messages(answer: Answer, limit: int = LIMIT) -> list[str]:
     """The answer text, then a short 'Nguồn' list: title (linked when a URL) and date."""
     blocks = [Block(answer.text)]
     if answer.citations:
-        blocks.append(Block("Nguồn", style="b"))
+        blocks.append(Block(SOURCES_HEADING, style="b"))
     messages = pack(blocks, limit)
     lines = [_inline(_source_line(c)) for c in answer.citations]
     return _append_lines(messages, lines, limit)
@@ -113,15 +114,15 @@ def answer_messages(answer: Answer, limit: int = LIMIT) -> list[str]:
 def sources_messages(answer: Answer | None, limit: int = LIMIT) -> list[str]:
     """Every source of an answer in full, with its quoted sentence."""
     if answer is None or not answer.citations:
-        return ["Chưa có nguồn nào. Hãy đặt một câu hỏi trước."]
+        return [NO_SOURCES_YET]
     entries = []
     for c in answer.citations:
         head = _inline(_source_line(c))
         if c.author:
-            head += "\n" + Block(f"Tác giả: {shorten(c.author, MAX_FIELD_CHARS)}").render()
+            head += "\n" + Block(AUTHOR.format(author=shorten(c.author, MAX_FIELD_CHARS))).render()
         if not c.source.startswith(("http://", "https://")):
             name = shorten(c.source.rsplit("/", 1)[-1], MAX_FIELD_CHARS)
-            head += "\n" + Block(f"Nguồn: {name}").render()
+            head += "\n" + Block(SOURCE.format(source=name)).render()
         entries.append(head)
         entries.extend(pack([Block(f"“{defuse_markers(c.quote)}”", style="i")], limit))
     return _append_lines([], entries, limit)
