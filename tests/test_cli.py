@@ -64,6 +64,9 @@ def test_seeds_stats_human_output(run) -> None:
     assert "articles: 5" in out and "2019-12-31 → 2023-02-16" in out
 
 
+ARTICLES = 40  # long ones, committed 8 at a time by the signal tests
+
+
 def _long_articles(path: Path, n: int) -> None:
     body = " ".join(
         f"Huyện số {i} đầu tư {i * 7} tỉ đồng cho giao thông nông thôn." for i in range(60)
@@ -77,9 +80,10 @@ def _long_articles(path: Path, n: int) -> None:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signal_stops_ingest_cleanly_and_the_rerun_resumes(run, tmp_path, e5_dir, sig) -> None:
     corpus = tmp_path / "many.jsonl"
-    _long_articles(corpus, 96)
+    _long_articles(corpus, ARTICLES)
     env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
     env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_MODEL_DIR": str(e5_dir.parent)}
+    env |= {"VNQA_INGEST_BATCH": "8"}  # a signal lands after the first of several commits
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.frontends.cli", "ingest", str(corpus)],
         env=env,
@@ -95,12 +99,12 @@ def test_signal_stops_ingest_cleanly_and_the_rerun_resumes(run, tmp_path, e5_dir
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     stored = json.loads(run("stats", "--json").stdout)
-    assert 0 < stored["articles"] < 96 and stored["pending"] == 0
+    assert 0 < stored["articles"] < ARTICLES and stored["pending"] == 0
     resumed = run("ingest", str(corpus))
     assert resumed.returncode == 0
-    assert f"{96 - stored['articles']} new" in resumed.stdout
+    assert f"{ARTICLES - stored['articles']} new" in resumed.stdout
     final = json.loads(run("stats", "--json").stdout)
-    assert final["articles"] == 96 and final["chunks"] == final["vectors"]
+    assert final["articles"] == ARTICLES and final["chunks"] == final["vectors"]
 
 
 @pytest.fixture
