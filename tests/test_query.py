@@ -1,4 +1,6 @@
-from bot.answering.query import Intent, analyse, focus_terms, restore_diacritics
+import pytest
+
+from bot.answering.query import Intent, analyse, detect_intent, focus_terms, restore_diacritics
 
 
 def test_terms_are_folded_and_question_words_dropped() -> None:
@@ -42,3 +44,20 @@ def test_restore_diacritics_from_evidence() -> None:
         "bí thư huyện ủy đức hòa la ai"  # "la" is not in the evidence: kept as typed
     )
     assert restore_diacritics("xyz", evidence) == "xyz"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Ai là tác giả bài viết về huyện Hải Hà?", Intent.AUTHOR),
+        ("ai la tac gia bai viet ve hai ha", Intent.AUTHOR),
+        ("Bài báo về Gia Lâm do ai viết?", Intent.AUTHOR),
+        ("Bài viết về Thạch Thất được đăng ngày nào?", Intent.DATE),
+        ("Ai là tác giả của Nhà giả kim?", Intent.FACT),  # a book, not an article's byline
+        ("Ai là tác giả bài thơ Tự tình?", Intent.FACT),
+        ("Nhạc sĩ nào là tác giả bài Tiến Quân Ca?", Intent.FACT),
+        ("Ai là người viết bản Tuyên ngôn độc lập?", Intent.FACT),
+    ],
+)
+def test_byline_questions_must_name_the_article(question: str, intent: Intent) -> None:
+    assert detect_intent(question) is intent

@@ -78,6 +78,11 @@ _DATE_Q = re.compile(
     r"|xuất bản (ngày|khi) nào|thời gian đăng"
 )
 _AUTHOR_Q = re.compile(r"tác giả|ai (là người )?viết|người viết|bút danh|ai đưa tin")
+_AUTHOR_Q_FOLDED = re.compile(strip_diacritics(_AUTHOR_Q.pattern))
+_ARTICLE_Q = re.compile(
+    r"\bbài (?:viết|báo)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b"
+    r"|\bbai (?:viet|bao)\b|\bban tin\b|\b(?:bai|tin) (?:nay|do|tren)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -107,12 +112,13 @@ def detect_intent(text: str) -> Intent:
     lowered = normalize_query(text).lower()
     if _DATE_Q.search(lowered) or _DATE_Q.search(strip_diacritics(lowered)):
         return Intent.DATE
-    if _AUTHOR_Q.search(lowered):
-        return Intent.AUTHOR
     folded = strip_diacritics(lowered)
     if re.search(r"dang (vao )?ngay nao|ngay dang", folded):
         return Intent.DATE
-    if re.search(r"tac gia|ai viet|nguoi viet", folded):
+    # "Who wrote the article about X" asks for its byline; "who wrote Nhà giả kim", "the poem
+    # Tự tình" or "the song Tiến Quân Ca" is a fact about the world: the article must be named.
+    about_article = _ARTICLE_Q.search(lowered) or _ARTICLE_Q.search(folded)
+    if about_article and (_AUTHOR_Q.search(lowered) or _AUTHOR_Q_FOLDED.search(folded)):
         return Intent.AUTHOR
     return Intent.FACT
 
