@@ -45,7 +45,7 @@ này đó vào khi lúc cho để bằng
 _ENDS_NAME_FOLDED_TEXT = "la co thi va cua ai gi nao dau bao trong tai voi tu den vao khi luc"
 ENDS_NAME = frozenset(_ENDS_NAME_TEXT.split())
 ENDS_NAME_FOLDED = frozenset(_ENDS_NAME_FOLDED_TEXT.split())
-WORD = re.compile(r"\w+(?:-\w+)*")
+WORD = re.compile(r"\w+(?:-\w+)*")  # "ki-lô-mét" is one word; a bare "--" is none
 
 
 def strip_leading(words: list[str], phrases: tuple[str, ...]) -> list[str]:

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.answering.lexicon import WORD
 from ingest.text.textnorm import has_diacritics, normalize_query, strip_diacritics
 
 # Abbreviations of Vietnamese public administration and news, matched both ways.
@@ -56,7 +57,6 @@ không có phải hay hỏi cho biết xin được vậy thì nhỉ ạ à hả
 _QUESTION_WORDS = _QUESTION_TEXT.split()
 _STOP = frozenset(_QUESTION_WORDS)
 _STOP_FOLDED = frozenset(strip_diacritics(w) for w in _QUESTION_WORDS)
-_WORD = re.compile(r"\w+(?:-\w+)*")  # "ki-lô-mét" is one word; a bare "--" is none
 # Phrases about the articles themselves ("mentioned in the article"), not about the facts.
 _META = re.compile(
     r"\b(?:được |duoc )?(?:nhắc|đề cập|nói|nhac|de cap|noi) (?:tới|đến|toi|den)\b"
@@ -126,7 +126,7 @@ def detect_intent(text: str) -> Intent:
 def analyse(question: str) -> Query:
     """Normalise a question and derive its lexical terms and phrases."""
     text = normalize_query(question).strip()
-    words = [w.lower() for w in _WORD.findall(_META.sub(" ", text))]
+    words = [w.lower() for w in WORD.findall(_META.sub(" ", text))]
     stop = _STOP if has_diacritics(text) else _STOP_FOLDED
     content = [w for w in words if w not in stop]
     folded = [strip_diacritics(w).replace("-", " ") for w in content]
@@ -161,9 +161,7 @@ def _matching_form(word: str) -> str:
 
 def content_terms(text: str, *, accented: bool) -> list[str]:
     """Lower-case content syllables in canonical tone form (folded unless ``accented``)."""
-    words = [
-        _matching_form(w.lower()) for w in _WORD.findall(_META.sub(" ", normalize_query(text)))
-    ]
+    words = [_matching_form(w.lower()) for w in WORD.findall(_META.sub(" ", normalize_query(text)))]
     if accented:
         return [w for w in words if w not in _STOP]
     folded = (strip_diacritics(w) for w in words)
@@ -176,12 +174,12 @@ def restore_diacritics(text: str, evidence: list[str]) -> str:
     Each word takes the accented form that the evidence uses most at that place: pairs of
     neighbouring words count twice, single words once. A word the evidence lacks is kept.
     """
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     folded = [strip_diacritics(w).lower() for w in words]
     pairs: dict[tuple[str, str], Counter] = defaultdict(Counter)
     singles: dict[str, Counter] = defaultdict(Counter)
     for doc in evidence:
-        acc = [w.lower() for w in _WORD.findall(normalize_query(doc))]
+        acc = [w.lower() for w in WORD.findall(normalize_query(doc))]
         fold = [strip_diacritics(w) for w in acc]
         for i, (f, a) in enumerate(zip(fold, acc, strict=True)):
             singles[f][a] += 1
@@ -231,7 +229,7 @@ def focus_terms(query: Query) -> list[str]:
     """
     stop = _STOP if query.accented else _STOP_FOLDED
     lead = _SKIP_LEAD if query.accented else _SKIP_LEAD_FOLDED
-    tokens = _WORD.findall(_META.sub(" ", query.text))
+    tokens = WORD.findall(_META.sub(" ", query.text))
     words = [t.lower() if query.accented else strip_diacritics(t).lower() for t in tokens]
     skip = _topic_positions(tokens) if query.accented else set()
     skip |= {i for i, w in enumerate(words) if w in lead or w[:1].isdigit()}
@@ -254,7 +252,7 @@ def asked_terms(query: Query) -> list[str]:
     m = _ASK.search(text)
     if not m or m.start() == 0:
         return []
-    before = [w.lower() for w in _WORD.findall(text[: m.start()])]
+    before = [w.lower() for w in WORD.findall(text[: m.start()])]
     before = [w if query.accented else strip_diacritics(w) for w in before]
     while before and before[-1] in _LINKS:
         before.pop()

@@ -14,8 +14,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from ingest.sources.dates import parse_date
 
-TEXT_FIELDS = ("content", "text", "body")
-
 
 def _names(value: Any) -> Any:
     """A list of names (several authors) is one comma-separated string."""
