@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,27 @@ def _norm(text: str) -> str:
     return strip_diacritics(normalize_text(text)).lower()
 
 
+_MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
+
+
+def answer_tokens(text: str) -> list[str]:
+    """Lower-case words of an answer without its [n] markers and punctuation."""
+    return re.findall(r"\w+", normalize_text(_MARKER.sub(" ", text)).lower())
+
+
+def token_f1(answer: str, golds: list[str]) -> float:
+    """SQuAD-style token F1 of an answer against its best gold phrase (syllables, accents kept)."""
+    got = answer_tokens(answer)
+    best = 0.0
+    for gold in golds:
+        want = answer_tokens(gold)
+        common = sum((Counter(got) & Counter(want)).values())
+        if common:
+            precision, recall = common / len(got), common / len(want)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
 def answer_correct(answer: Answer, gold: dict[str, list[str]]) -> bool:
     """Gold phrases in the answer: one of ``any``, or every one of ``all``."""
     text = _norm(answer.text)
@@ -114,17 +136,24 @@ class QAReport:
     def add(self, row: dict, answer: Answer, seconds: float, quote_ok: Callable) -> None:
         in_corpus = bool(row.get("gold_sources"))
         cited = {Path(c.source.split("#")[0]).name for c in answer.citations}
+        gold = row.get("answer") or {}
+        phrases = (gold.get("any") or []) + ([" ".join(gold["all"])] if gold.get("all") else [])
+        f1 = token_f1(answer.text, phrases) if answer.found else 0.0
         self.rows.append(
             {
                 "id": row.get("id"),
                 "type": row.get("type", "fact"),
                 "in_corpus": in_corpus,
-                "correct": answer.found and answer_correct(answer, row.get("answer") or {})
+                "correct": answer.found and answer_correct(answer, gold)
                 if in_corpus
                 else not answer.found,
                 "cited_gold": bool(cited & set(row.get("gold_sources", []))) if in_corpus else None,
                 "refusal_ok": (not answer.found) if not in_corpus else answer.found,
                 "verbatim": all(quote_ok(c) for c in answer.citations),
+                "f1": f1 if in_corpus and answer.found else None,
+                "f1_all": f1 if in_corpus else None,
+                "words": len(answer_tokens(answer.text)) if answer.found else None,
+                "false_refusal": (not answer.found) if in_corpus else None,
                 "seconds": seconds,
                 "answer": answer.text,
             }
@@ -147,6 +176,12 @@ class QAReport:
             "gold_source_cited": rate(self.rows, "cited_gold"),
             "refusals_correct": rate(self.rows, "refusal_ok"),
             "verbatim_quotes": rate(self.rows, "verbatim"),
+            "answerable_correct": rate([r for r in self.rows if r["in_corpus"]], "correct"),
+            "unanswerable_refused": rate([r for r in self.rows if not r["in_corpus"]], "correct"),
+            "false_refusals": rate(self.rows, "false_refusal"),
+            "token_f1": _mean_pct(self.rows, "f1_all"),
+            "token_f1_answered": _mean_pct(self.rows, "f1"),
+            "median_answer_words": _median(self.rows, "words"),
             "per_type": {
                 t: {"n": len(rs), "correct": rate(rs, "correct")}
                 for t, rs in sorted(by_type.items())
@@ -154,6 +189,17 @@ class QAReport:
             "latency_ms_p50": round(_percentile(ms, 50), 1),
             "latency_ms_p95": round(_percentile(ms, 95), 1),
         }
+
+
+def _mean_pct(rows: list[dict], key: str) -> float | None:
+    """Mean of a 0..1 figure over the rows that have it, as a percentage."""
+    vals = [r[key] for r in rows if r[key] is not None]
+    return round(100 * statistics.fmean(vals), 1) if vals else None
+
+
+def _median(rows: list[dict], key: str) -> float | None:
+    vals = [r[key] for r in rows if r[key] is not None]
+    return statistics.median(vals) if vals else None
 
 
 def _percentile(sorted_values: list[float], pct: float) -> float:

@@ -164,6 +164,8 @@ def test_eval_seed_dev_set(run) -> None:
     assert report["questions"] == 17
     assert report["answer_correct"] == 1.0 and report["gold_source_cited"] == 1.0
     assert report["refusals_correct"] == 1.0 and report["verbatim_quotes"] == 1.0
+    assert report["false_refusals"] == 0.0 and report["unanswerable_refused"] == 1.0
+    assert 0 < report["token_f1"] <= 100 and report["median_answer_words"] > 0
     assert report["latency_ms_p95"] > 0
 
 

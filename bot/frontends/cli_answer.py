@@ -232,6 +232,12 @@ def _print_eval(result: dict) -> None:
         "gold_source_cited",
         "refusals_correct",
         "verbatim_quotes",
+        "answerable_correct",
+        "unanswerable_refused",
+        "false_refusals",
+        "token_f1",
+        "token_f1_answered",
+        "median_answer_words",
         "latency_ms_p50",
         "latency_ms_p95",
     ):
