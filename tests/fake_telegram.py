@@ -3,12 +3,13 @@ updates through getUpdates and records what the bot sends."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs
 
 BOT = {
@@ -22,7 +23,44 @@ BOT = {
 }
 
 
-class FakeTelegram:
+class _Handler(BaseHTTPRequestHandler):
+    """A quiet request handler that answers with JSON."""
+
+    def reply(self, status: int, payload: dict[str, Any]) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class _Loopback:
+    """A Bot API root on a free loopback port, served from a daemon thread."""
+
+    server: ThreadingHTTPServer
+    base_url: str
+
+    def serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class FakeTelegram(_Loopback):
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -30,32 +68,17 @@ class FakeTelegram:
         self.ids = itertools.count(1)
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_Handler):
             def do_POST(self) -> None:
                 method = self.path.rsplit("/", 1)[-1]
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 params = {k: _value(v[0]) for k, v in parse_qs(raw).items()}
                 result = fake.handle(method, params)
-                data = json.dumps({"ok": True, "result": result}).encode()
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the bot stopped polling while a long poll was open
+                # the bot may stop polling while a long poll is open
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.reply(200, {"ok": True, "result": result})
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
     def handle(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -135,35 +158,16 @@ def _value(raw: str) -> Any:
         return raw
 
 
-class RefusingBotAPI:
+class RefusingBotAPI(_Loopback):
     """A Bot API that answers every call with one error, as Telegram does for a bad token
     (401, 404) or a failing server (500, with a description that echoes the request path)."""
 
     def __init__(self, status: int) -> None:
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(_Handler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 words = {401: "Unauthorized", 404: "Not Found"}
                 description = words.get(status, f"Internal Server Error at {self.path}")
-                data = json.dumps(
-                    {"ok": False, "error_code": status, "description": description}
-                ).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(status, {"ok": False, "error_code": status, "description": description})
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def __enter__(self) -> RefusingBotAPI:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answering.lexicon import folded
 from ingest.text.textnorm import strip_diacritics
 
 _LEAD = re.compile(r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?:về\s+|ve\s+)?", re.IGNORECASE)
@@ -44,7 +45,7 @@ def _names(text: str) -> list[re.Match[str]]:
 
 def _replace_after_head(previous: str, new: str) -> str | None:
     """'huyện Cần Đước' replaces the words after 'huyện' (or 'Huyện ủy') in ``previous``."""
-    folded_new = strip_diacritics(new).lower()
+    folded_new = folded(new)
     for head in _HEADS:
         fh = strip_diacritics(head)
         if not folded_new.startswith(fh + " "):

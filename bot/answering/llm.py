@@ -10,10 +10,10 @@ from typing import Any
 
 from bot.answering.answer import Answer, Citation
 from bot.answering.followup import Turn
+from bot.answering.lexicon import folded
 from bot.answering.retrieval import Hit
 from bot.redact import redact
 from ingest.text.sentences import sentences
-from ingest.text.textnorm import strip_diacritics
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +47,16 @@ def context_block(hits: list[Hit]) -> str:
     )
 
 
-def _folded(text: str) -> str:
-    return strip_diacritics(text).lower()
-
-
 def unsupported_claims(text: str, cited: list[Hit]) -> list[str]:
     """Numbers and names in ``text`` that none of the cited passages contain."""
-    source = _folded(" ".join(f"{h.chunk.header} {h.chunk.text}" for h in cited))
+    source = folded(" ".join(f"{h.chunk.header} {h.chunk.text}" for h in cited))
     body = _MARKER.sub(" ", text)
     claims = _NUMBER.findall(body) + [m.group(0) for m in _NAME.finditer(body)]
-    return [c for c in claims if _folded(c) not in source]
+    return [c for c in claims if folded(c) not in source]
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:
-    words = re.findall(r"\w+", _folded(text))
+    words = re.findall(r"\w+", folded(text))
     return set(itertools.pairwise(words))
 
 
@@ -77,10 +73,10 @@ def ungrounded_sentences(text: str, cited: list[Hit]) -> list[str]:
 
 def _best_quote(answer: str, hit: Hit) -> str:
     """The sentence of a cited passage that shares most words with the answer (verbatim)."""
-    words = set(_folded(answer).split())
+    words = set(folded(answer).split())
     return max(
         sentences(hit.chunk.text) or [hit.chunk.text],
-        key=lambda s: len(words & set(_folded(s).split())),
+        key=lambda s: len(words & set(folded(s).split())),
     )
 
 
