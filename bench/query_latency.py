@@ -1,7 +1,7 @@
 """Warm extractive answer latency by stage, for one or more stores of different sizes.
 
 Each store answers the same questions after a warm-up; the figures are per question:
-embed (query embedding), dense (Chroma), lexical (FTS5), fuse, compose (sentence
+embed (query embedding), dense (Chroma), lexical (FTS5), fuse, read (sentence
 selection), total. The last line compares every store's p95 with the first store's.
 
 Usage: python bench/query_latency.py --data-dir STORE [--data-dir STORE ...] [--questions N]
@@ -20,7 +20,7 @@ from bot.settings import Settings
 from ingest.text.sentences import sentences
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
+STAGES = ("embed", "dense", "lexical", "fuse", "read", "total")
 
 
 def questions(n: int) -> list[str]:

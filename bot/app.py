@@ -4,7 +4,7 @@ and wired together."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,6 +118,7 @@ def build_generator(settings: Settings) -> LLMGenerator:
 
 def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) -> Responder:
     """The responder over ``store``: extractive, or generative when an LLM is configured."""
+    from bot.answering.reader import Reader, default_model
     from bot.answering.responder import Responder
     from bot.answering.retrieval import HybridRetriever
 
@@ -129,8 +130,16 @@ def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) 
         dense_weight=settings.dense_weight,
     )
     generator = build_generator(settings) if settings.generative else None
+    model = default_model()
+    if settings.min_support is not None:
+        model = replace(model, threshold=settings.min_support)
+    reader = Reader(model)
     return Responder(
-        retriever, generator=generator, min_support=settings.min_support, k=settings.top_k
+        retriever,
+        generator=generator,
+        reader=reader,
+        k=settings.top_k,
+        short_answers=settings.short_answers,
     )
 
 

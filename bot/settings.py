@@ -134,17 +134,19 @@ class Settings(BaseSettings):
     top_k: int = Field(6, ge=1, le=50)
     fusion: Literal["rrf", "weighted"] = "rrf"
     dense_weight: float = Field(0.5, ge=0.0, le=1.0)
-    min_support: float = Field(0.55, ge=0.0, le=2.0)
+    min_support: float | None = Field(None, ge=0.0, le=1.0)  # None: the reader's fitted one
+    short_answers: bool = True  # the answering words first; the sentence stays the quote
     query_threads: int = Field(1, ge=1, le=256)
     history_turns: int = Field(6, ge=0, le=50)  # follow-up memory, in chat and in Telegram
 
     llm: LLMSettings = LLMSettings()
     telegram: TelegramSettings = TelegramSettings()
 
-    @field_validator("data_dir", "model_dir", mode="before")
+    @field_validator("data_dir", "model_dir", "min_support", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object, info: object) -> object:
-        """``VNQA_DATA_DIR=`` means the default, never the current directory."""
+        """``VNQA_DATA_DIR=`` means the default, never the current directory; an empty
+        ``VNQA_MIN_SUPPORT`` is the reader's fitted threshold."""
         if isinstance(value, str) and not value.strip():
             return _default_data_dir() if getattr(info, "field_name", "") == "data_dir" else None
         return value

@@ -87,7 +87,7 @@ def test_markers_in_article_text_never_pass_for_citations(responder: Responder) 
         markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
         assert markers and set(markers) <= {c.n for c in answer.citations}
         assert len(markers) == len(answer.citations)  # one marker per source, none forged
-        assert "(9)" in answer.text or "(1)(2)" in answer.text
+        assert "[9]" not in answer.text and "[2]" not in answer.text  # the article's own
 
 
 def test_json_keeps_the_verbatim_quote(responder: Responder) -> None:

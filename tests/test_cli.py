@@ -132,8 +132,8 @@ def test_ask_json_stdin_one_object_per_line(run, pages_store, tmp_path: Path) ->
     rows = [json.loads(line) for line in lines]
     assert [r["question"] for r in rows] == questions.splitlines()
     first = rows[0]
-    assert set(first) == {"question", "answer", "found", "citations", "timings_ms"}
-    assert first["found"] and "420 m" in first["answer"]
+    assert set(first) == {"question", "answer", "found", "citations", "timings_ms", "answer_span"}
+    assert first["found"] and "420 m" in first["answer"] and first["answer_span"] == "420 m"
     assert set(first["citations"][0]) == {"n", "title", "published", "source", "author", "quote"}
     assert first["citations"][0]["published"].startswith("2023-06-05T10:15:00")
     assert not rows[1]["found"] and not rows[2]["found"]

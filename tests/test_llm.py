@@ -72,7 +72,7 @@ def test_untrustworthy_or_failed_generation_falls_back_to_extractive(
     assert llm.requests and not llm.errors
     assert answer.found and "420 m" in answer.text, why
     assert answer.note and "extractive" in answer.note
-    assert answer.citations[0].quote in answer.text  # extractive: the quote is the answer
+    assert answer.span == "420 m" and answer.citations[0].parts()[1] == "420 m"  # extractive
     assert SECRET not in caplog.text
     assert SECRET not in json.dumps(answer.to_json(QUESTION), ensure_ascii=False)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.answering.query import Intent, analyse, detect_intent, focus_terms, restore_diacritics
+from bot.answering.query import AnswerType, Intent, analyse, detect_intent, restore_diacritics
 
 
 def test_terms_are_folded_and_question_words_dropped() -> None:
@@ -30,12 +30,12 @@ def test_intents() -> None:
 
 
 def test_focus_skips_the_topic() -> None:
-    assert focus_terms(analyse("Kết quả bầu cử ở Phú Xuyên thế nào?")) == ["kết", "quả"]
-    assert focus_terms(analyse("Năm 2022 huyện Đức Hòa thu ngân sách bao nhiêu?")) == [
+    assert analyse("Kết quả bầu cử ở Phú Xuyên thế nào?").focus == ["kết", "quả"]
+    assert analyse("Năm 2022 huyện Đức Hòa thu ngân sách bao nhiêu?").focus == [
         "thu",
         "ngân",
     ]
-    assert focus_terms(analyse("Thạch Thất đặt mục tiêu gì?")) == ["mục", "tiêu"]
+    assert analyse("Thạch Thất đặt mục tiêu gì?").focus == ["mục", "tiêu"]
 
 
 def test_restore_diacritics_from_evidence() -> None:
@@ -61,3 +61,25 @@ def test_restore_diacritics_from_evidence() -> None:
 )
 def test_byline_questions_must_name_the_article(question: str, intent: Intent) -> None:
     assert detect_intent(question) is intent
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "noun"),
+    [
+        ("Đường cao tốc nào đi qua Phú Xuyên?", AnswerType.NAME, ["cao", "toc"]),
+        ("Vị vua nào lập nên nước Đại Ngu?", AnswerType.PERSON, ["vua"]),
+        ("Biệt danh Chanh là của ca sỹ nào?", AnswerType.PERSON, ["ca", "sy"]),
+        ("Làng nghề khảm trai của Phú Xuyên ở xã nào?", AnswerType.PLACE, ["xa"]),
+        ("Thạch Thất đặt mục tiêu thu nhập bao nhiêu?", AnswerType.NUMBER, []),
+        ("Những huyện nào của tỉnh Long An?", AnswerType.LIST, ["huyen"]),
+    ],
+)
+def test_answer_kind_and_the_noun_asked_for(question: str, kind: AnswerType, noun: list) -> None:
+    q = analyse(question)
+    assert (q.kind, q.noun) == (kind, noun)
+
+
+def test_numbers_and_place_kinds_of_a_question() -> None:
+    q = analyse("thu nhap binh quan dau nguoi huyen thach that nam 2025")
+    assert q.numbers == ["2025"]
+    assert q.places == {"thach that": "huyện"}

@@ -32,6 +32,7 @@ def test_dotenv_is_read_from_the_working_directory(tmp_path: Path) -> None:
         ({"telegram_allowed_users": "abc"}, "VNQA_TELEGRAM_ALLOWED_USERS"),
         ({"telegram_admins": "12,x"}, "VNQA_TELEGRAM_ADMINS"),
         ({"embedding_model": "nonexistent"}, "VNQA_EMBEDDING_MODEL"),
+        ({"min_support": "1.5"}, "VNQA_MIN_SUPPORT"),
     ],
 )
 def test_invalid_values_name_the_variable(
@@ -47,6 +48,13 @@ def test_a_file_is_no_data_dir(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(ConfigError, match=r"VNQA_DATA_DIR: .*is a file, not a folder"):
         load_settings(_env_file=None, data_dir=tmp_path / "file")
+
+
+def test_empty_min_support_is_the_readers_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VNQA_MIN_SUPPORT", "")
+    assert load_settings(_env_file=None).min_support is None
+    monkeypatch.setenv("VNQA_MIN_SUPPORT", "0.4")
+    assert load_settings(_env_file=None).min_support == 0.4
 
 
 def test_settings_are_parsed_and_normalised(monkeypatch: pytest.MonkeyPatch) -> None:

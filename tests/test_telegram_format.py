@@ -68,6 +68,13 @@ def test_answer_is_escaped_and_sources_linked() -> None:
     assert "<b>Nguồn</b>" in message and _well_formed(message)
 
 
+def test_a_short_answer_is_bold_inside_its_quoted_sentence() -> None:
+    c = _citation(1, highlight=(8, 13))  # "420 m" in "Cầu dài 420 m & rộng 24 m <i>.</i>"
+    (message,) = answer_messages(Answer("420 m [1].", True, (c,), span="420 m"))
+    assert message.startswith("420 m [1].\n<i>“Cầu dài </i><b>420 m</b><i> &amp; rộng 24 m")
+    assert message.index("</i>\n\n<b>Nguồn</b>") > 0 and _well_formed(message)
+
+
 def test_file_sources_show_site_and_no_link() -> None:
     c = _citation(1, source="/data/a.txt", site="Cổng TTĐT Thanh Oai")
     (message,) = answer_messages(Answer("Trả lời [1].", True, (c,)))

@@ -29,6 +29,14 @@ class Citation:
     quote: str
     site: str | None = None
     doc_id: str = ""
+    highlight: tuple[int, int] | None = None  # the short answer's place in ``quote``
+
+    def parts(self) -> tuple[str, str, str]:
+        """The quote as (before, short answer, after); all of it is 'before' without one."""
+        if self.highlight is None:
+            return self.quote, "", ""
+        a, b = self.highlight
+        return self.quote[:a], self.quote[a:b], self.quote[b:]
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON form used by ``vnqa ask --json``."""
@@ -52,6 +60,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
     note: str | None = None  # e.g. why generative mode fell back to extractive
     question: str = ""  # the question as answered (after follow-up rewriting)
+    span: str | None = None  # the short answer, verbatim from the first citation's quote
 
     def to_json(self, asked: str) -> dict[str, Any]:
         """The stable JSON form used by ``vnqa ask --json``: one object per question."""
@@ -59,6 +68,7 @@ class Answer:
             "question": asked,
             "answer": self.text,
             "found": self.found,
+            "answer_span": self.span,
             "citations": [c.to_json() for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
         }

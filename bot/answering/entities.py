@@ -6,10 +6,14 @@ sentence about Quế Phong, however well the rest of it matches.
 
 from __future__ import annotations
 
+import re
+
 from bot.answering.lexicon import (
     ENDS_NAME,
     ENDS_NAME_FOLDED,
+    NAME,
     PLACE_HEADS,
+    PLACE_KIND,
     TITLE_WORDS,
     WORD,
     folded,
@@ -68,7 +72,8 @@ def _lowercase_names(tokens: list[str]) -> list[str]:
         i += len(head.split())
         words: list[str] = []
         while i < len(tokens) and len(words) < MAX_NAME_WORDS and tokens[i].islower():
-            if _ends_name(tokens[i]) or _after_head(tokens, i + 1):
+            before_number = i + 1 < len(tokens) and tokens[i + 1].isdigit()  # "nam 2025"
+            if _ends_name(tokens[i]) or _after_head(tokens, i + 1) or before_number:
                 break
             words.append(tokens[i])
             i += 1
@@ -90,3 +95,36 @@ def names_all(entities: list[str], *texts: str) -> bool:
     """Whether every entity occurs, as whole words, in one of ``texts`` (diacritics ignored)."""
     haystack = " " + " ".join(" ".join(WORD.findall(folded(t))) for t in texts) + " "
     return all(f" {entity} " in haystack for entity in entities)
+
+
+_HEADED = re.compile(
+    rf"\b(?i:{'|'.join(re.escape(h) for h in PLACE_HEADS)})\s+({NAME.pattern[2:]})"
+)
+
+
+def place_kinds(question: str, entities: list[str]) -> dict[str, str]:
+    """The kind of place each entity is, where the question says: 'huyện Đức Hòa' -> huyện."""
+    text = " " + " ".join(WORD.findall(folded(question))) + " "
+    heads = sorted(PLACE_KIND, key=len, reverse=True)
+    out = {}
+    for entity in entities:
+        head = next((h for h in heads if f" {h} {entity} " in text), None)
+        if head:
+            out[entity] = PLACE_KIND[head]
+    return out
+
+
+def places_in(text: str) -> set[tuple[str, str]]:
+    """(kind, folded name) of the places a text names after a head: ('huyện', 'can duoc')."""
+    out = set()
+    for m in _HEADED.finditer(text):
+        head = folded(m.group(0)[: m.start(1) - m.start()]).strip()
+        out.add((PLACE_KIND.get(" ".join(head.split()), head), folded(m.group(1))))
+    return out
+
+
+def names_other_place(entities: list[str], kinds: dict[str, str], text: str) -> bool:
+    """Whether ``text`` names a place of the kind asked about that is not the one asked:
+    'Huyện ủy Đức Hòa' for a question about huyện Thạch Thất."""
+    wanted = set(kinds.values())
+    return any(kind in wanted and name not in entities for kind, name in places_in(text))

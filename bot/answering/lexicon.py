@@ -1,4 +1,5 @@
-"""Vietnamese knowledge the answering core uses, in one place. Folded (unaccented) forms are
+"""Vietnamese knowledge the answering core uses, in one place: abbreviations, question words,
+answer-type cues, place heads, titles and the name pattern. Folded (unaccented) forms are
 derived from the accented ones here, never retyped."""
 
 from __future__ import annotations
@@ -19,14 +20,102 @@ def _both(words: list[str]) -> tuple[str, ...]:
     return tuple(sorted(forms, key=lambda w: (-len(w.split()), -len(w), w)))
 
 
-# Heads that put a place name after them: "huyện Đức Hòa", "Huyện ủy Thạch Thất".
-PLACE_HEADS = _both(
+def _words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A word list's accented and folded sets."""
+    words = text.split()
+    return frozenset(words), frozenset(folded(w) for w in words)
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of ``words`` in both forms, longest first."""
+    return "|".join(re.escape(w) for w in _both(words))
+
+
+WORD = re.compile(r"\w+(?:-\w+)*")  # "ki-lô-mét" is one word; a bare "--" is none
+UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ"
+# A capitalised word, and a run of them: "Phan Nhân Duy", "Đức Hòa".
+CAPITALISED = rf"[{UPPER}][\wÀ-ỹ]*"
+NAME = re.compile(rf"\b{CAPITALISED}(?:\s+{CAPITALISED})*")
+
+# Abbreviations of Vietnamese public administration and news, matched both ways.
+ABBREVIATIONS: dict[str, str] = {
+    "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "NTM": "nông thôn mới",
+    "OCOP": "mỗi xã một sản phẩm", "NQ": "nghị quyết", "TP": "thành phố", "TX": "thị xã",
+    "MTTQ": "Mặt trận Tổ quốc", "BCĐ": "Ban chỉ đạo", "BCH": "Ban Chấp hành",
+    "BTV": "Ban Thường vụ", "ĐBQH": "đại biểu Quốc hội", "KT-XH": "kinh tế - xã hội",
+    "CCHC": "cải cách hành chính", "KCN": "khu công nghiệp", "CCN": "cụm công nghiệp",
+    "GPMB": "giải phóng mặt bằng", "ATTP": "an toàn thực phẩm", "HTX": "hợp tác xã",
+    "BHXH": "bảo hiểm xã hội", "BHYT": "bảo hiểm y tế", "THCS": "trung học cơ sở",
+    "THPT": "trung học phổ thông", "TAND": "Tòa án nhân dân",
+    "VKSND": "Viện kiểm sát nhân dân", "CSGT": "cảnh sát giao thông",
+    "PCCC": "phòng cháy chữa cháy", "TNGT": "tai nạn giao thông", "CSĐT": "cảnh sát điều tra",
+    "CNTT": "công nghệ thông tin", "QĐ": "quyết định", "TTg": "Thủ tướng",
+    "GD-ĐT": "giáo dục - đào tạo", "GRDP": "tổng sản phẩm trên địa bàn",
+}  # fmt: skip
+
+_ABBREVIATION = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, ABBREVIATIONS))})(?!\w)")
+
+
+def expand_abbreviations(text: str) -> str:
+    """``text`` with the long form of each abbreviation it uses added at the end, so that
+    'chỉ tiêu NQ' also reads as 'chỉ tiêu nghị quyết'."""
+    found = dict.fromkeys(m.group(0) for m in _ABBREVIATION.finditer(text))
+    return " ".join([text, *(ABBREVIATIONS[a] for a in found)])
+
+
+# Words that ask rather than tell: they never appear in the answer, so they are not searched.
+STOP, STOP_FOLDED = _words("""
+ai gì nào đâu bao nhiêu mấy sao thế nào như thế nào là gì khi nào bao giờ vì sao tại sao
+không có phải hay hỏi cho biết xin được vậy thì nhỉ ạ à hả những các của và là
+""")
+# Leading words that set the scene (time, counts, place heads, light verbs), not the focus.
+SKIP_LEAD, SKIP_LEAD_FOLDED = _words("""
+năm tháng ngày quý đến hết trong từ vào sau trước tính một hai ba bốn sáu bảy tám chín mười
+huyện xã tỉnh thị quận phường thành phố trấn thôn đặt có đạt được làm đưa ra
+""")
+# Words linking a measured attribute to "bao nhiêu": "dài (là) bao nhiêu".
+LINKS, LINKS_FOLDED = _words("là được có")
+ASK_QUANTITY = re.compile(rf"\b(?:{_alternation(['bao nhiêu', 'mấy'])})\b", re.IGNORECASE)
+# Phrases about the articles themselves ("mentioned in the article"), not about the facts.
+META = re.compile(
+    rf"\b(?:được |duoc )?(?:{_alternation(['nhắc', 'đề cập', 'nói'])}) "
+    rf"(?:{_alternation(['tới', 'đến'])})\b"
+    rf"|\b(?:{_alternation(['trong', 'theo', 'trong các'])}) (?:bài|bai)"
+    rf"(?: (?:{_alternation(['viết', 'báo'])}))?(?: (?:{_alternation(['này'])}))?\b",
+    re.IGNORECASE,
+)
+# Spelled-out units and their symbols, so "mét" in a question matches "m" in an article.
+UNITS = {"mét": "m", "met": "m", "ki-lô-mét": "km", "kilômét": "km", "héc-ta": "ha",
+         "hec-ta": "ha", "hecta": "ha"}  # fmt: skip
+
+# Words that may follow a number as its unit or scale: "120 triệu đồng", "12/15 xã".
+UNIT_WORDS = _both(
     [
-        "thị xã", "thành phố", "thị trấn", "huyện", "xã", "tỉnh", "quận", "phường", "thôn",
-        "ấp", "bản", "làng", "tp", "huyện ủy", "tỉnh ủy", "thành ủy", "đảng ủy", "quận ủy",
-        "thị ủy",
+        "triệu", "tỷ", "tỉ", "nghìn", "ngàn", "trăm", "vạn", "đồng", "usd", "đô", "km", "m", "ha",
+        "kg", "tấn", "người", "lượt", "hộ", "xã", "huyện", "tỉnh", "trường", "dự án",
+        "doanh nghiệp",
+        "lần", "tuổi", "năm", "tháng", "ngày", "giờ", "phút", "km2", "m2", "mét", "héc-ta", "cây",
+        "con", "chiếc", "căn", "công trình", "sản phẩm", "chỉ tiêu", "điểm", "bàn", "triệu đồng",
+        "tỷ đồng",
     ]
 )  # fmt: skip
+# Heads that put a place name after them: "huyện Đức Hòa", "Huyện ủy Thạch Thất".
+_PLACE_HEAD_WORDS = [
+    "thị xã", "thành phố", "thị trấn", "huyện", "xã", "tỉnh", "quận", "phường", "thôn",
+    "ấp", "bản", "làng", "tp",
+]  # fmt: skip
+# A place's party committee names the place: "Huyện ủy Cần Đước" is about huyện Cần Đước.
+COMMITTEES = {"huyện ủy": "huyện", "tỉnh ủy": "tỉnh", "thành ủy": "thành phố",
+              "quận ủy": "quận", "thị ủy": "thị xã", "đảng ủy": "xã"}  # fmt: skip
+PLACE_HEADS = _both([*_PLACE_HEAD_WORDS, *COMMITTEES])
+# Every place head (and its committee) in folded form -> its place kind: "huyen uy" -> "huyện".
+PLACE_KIND = (
+    {folded(h): h for h in _PLACE_HEAD_WORDS}
+    | {folded(c): k for c, k in COMMITTEES.items()}
+    | {"tp": "thành phố"}
+)
+# Place kinds a list question asks for: "Những huyện nào …".
+LIST_HEADS = _both([h for h in _PLACE_HEAD_WORDS if h != "tp"])
 # Titles and offices that stand before a name without being part of it.
 TITLE_WORDS = _both(
     [
@@ -38,14 +127,54 @@ TITLE_WORDS = _both(
 )  # fmt: skip
 # Words that end a name: "huyện Đức Hòa là…", "huyen duc hoa la ai". Unaccented, only those
 # that are no common syllable of a name ("duoc" is also Cần Đước, "nam" Hà Nam).
-_ENDS_NAME_TEXT = """
+ENDS_NAME, _ = _words("""
 là có được đã đang sẽ thì ở và của ai gì nào đâu bao mấy sao năm trong tại với từ đến nay
 này đó vào khi lúc cho để bằng
-"""
-_ENDS_NAME_FOLDED_TEXT = "la co thi va cua ai gi nao dau bao trong tai voi tu den vao khi luc"
-ENDS_NAME = frozenset(_ENDS_NAME_TEXT.split())
-ENDS_NAME_FOLDED = frozenset(_ENDS_NAME_FOLDED_TEXT.split())
-WORD = re.compile(r"\w+(?:-\w+)*")  # "ki-lô-mét" is one word; a bare "--" is none
+""")
+ENDS_NAME_FOLDED, _ = _words("la co thi va cua ai gi nao dau bao trong tai voi tu den vao khi luc")
+
+# Vietnamese family names: a capitalised run opening with one is likely a person.
+SURNAMES, _ = _words(
+    """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Lâm
+    Mai Cao Trịnh Đào Đoàn Lương Tạ Hà Chu Thái Tô Quách Lưu La Tăng Kiều Triệu Vương Doãn Châu
+    Từ Nông Lại Mạc Tôn Khổng Âu Hứa Thân Phùng Diệp Giang Lã Lục Tống Khúc Ông Kim"""
+)
+# Words before a name that make it a place, not a person: "tại Glen Ridge", "người Mỹ".
+PLACE_CUES = _both(["ở", "tại", "thuộc", "từ", "đến", "người", "quốc tịch", "nước", "sang"])
+# Nouns that ask for a person with "nào": "ca sĩ nào", "vị vua nào".
+PERSON_NOUNS = [
+    "người", "vị", "vua", "chúa", "hoàng đế", "nhân vật", "cầu thủ", "ca sĩ", "ca sỹ", "họa sĩ",
+    "nhạc sĩ", "nghệ sĩ", "nhà văn", "nhà thơ", "nhà khoa học", "diễn viên", "vận động viên",
+    "tổng thống", "thủ tướng", "tướng", "danh tướng", "tác giả", "huấn luyện viên",
+]  # fmt: skip
+# Nouns that ask for a proper name with "nào": "đường cao tốc nào", "đội nào".
+NAMED_NOUNS = [
+    "đường", "cao tốc", "quốc lộ", "tuyến", "sông", "núi", "cầu", "hồ", "đảo", "công ty",
+    "tập đoàn", "ngân hàng", "trường", "đại học", "bệnh viện", "dự án", "đội", "câu lạc bộ",
+    "tổ chức", "nước", "quốc gia", "giải", "tác phẩm", "bộ phim", "phim", "bài hát", "tiểu thuyết",
+    "triều đại", "đảng", "khu công nghiệp", "làng", "chùa", "đền",
+]  # fmt: skip
+# Question words that say what shape of answer is wanted, first match wins.
+TYPE_CUES: list[tuple[str, str]] = [
+    ("list", r"\b(?:những|các)\b.+\bnào\b|\bgồm những\b|\bkể tên\b"),
+    ("number", r"\bbao nhiêu\b|\bmấy\b|\bsố lượng\b|\btỷ lệ\b|\btỉ lệ\b"),
+    ("time", r"\bkhi nào\b|\bbao giờ\b|\bnăm nào\b|\bngày nào\b|\bthời gian nào\b"),
+    ("person", rf"\bai\b|\b(?:{'|'.join(PERSON_NOUNS)}) nào\b"),
+    ("place", rf"\bở đâu\b|\bnơi nào\b|\b(?:{'|'.join(_PLACE_HEAD_WORDS[:9])}) nào\b"),
+    ("name", rf"\b(?:{'|'.join(NAMED_NOUNS)}) nào\b"),
+]
+TYPE_CUES_FOLDED = [(kind, folded(cue)) for kind, cue in TYPE_CUES]
+# A question with no question word that opens with a relation ("Chồng của Hari Won?") or an
+# office ("Tổng giám đốc công ty Vietjet?") asks for a person.
+RELATIONS = _both(
+    ["chồng", "vợ", "con", "con gái", "con trai", "cha", "bố", "mẹ", "anh trai", "em gái",
+     "tên thật", "tên"]
+)  # fmt: skip
+OFFICES = _both(["tổng giám đốc", "tổng thống", "chủ tịch", "giám đốc", "thủ tướng", "bộ trưởng"])
+# A time expression in an answer: "năm 2025", "tháng 10", "15/3", "2021".
+TIME = re.compile(
+    r"\b(?:năm|tháng|ngày|quý|cuối|đầu|giữa)\s+\S*\d|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"
+)
 
 
 def strip_leading(words: list[str], phrases: tuple[str, ...]) -> list[str]:
@@ -60,3 +189,17 @@ def strip_leading(words: list[str], phrases: tuple[str, ...]) -> list[str]:
                 changed = True
                 break
     return words
+
+
+def either_form(pattern: str) -> re.Pattern[str]:
+    """``pattern`` matching accented text or its folded form (the folded pattern derived)."""
+    return re.compile(f"(?:{pattern})|(?:{folded(pattern)})")
+
+
+# What asks for an article's own metadata rather than a fact.
+DATE_Q = either_form(
+    r"(?:được )?đăng (?:vào )?(?:ngày|lúc|khi|hôm) nào|ngày đăng|đăng (?:khi nào|bao giờ)"
+    r"|xuất bản (?:ngày|khi) nào|thời gian đăng"
+)
+AUTHOR_Q = either_form(r"tác giả|ai (?:là người )?viết|người viết|bút danh|ai đưa tin")
+ARTICLE_Q = either_form(r"\bbài (?:viết|báo)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b")

@@ -1,4 +1,5 @@
-"""Question analysis: matching form, lexical terms, abbreviations, and what kind of answer."""
+"""Question analysis, done once: matching forms, lexical terms, focus, what is asked, the
+shape of answer wanted and the names the question is about."""
 
 from __future__ import annotations
 
@@ -8,61 +9,32 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.answering.lexicon import WORD
-from ingest.text.textnorm import has_diacritics, normalize_query, strip_diacritics
-
-# Abbreviations of Vietnamese public administration and news, matched both ways.
-ABBREVIATIONS: dict[str, str] = {
-    "UBND": "Ủy ban nhân dân",
-    "HĐND": "Hội đồng nhân dân",
-    "NTM": "nông thôn mới",
-    "OCOP": "mỗi xã một sản phẩm",
-    "NQ": "nghị quyết",
-    "TP": "thành phố",
-    "TX": "thị xã",
-    "MTTQ": "Mặt trận Tổ quốc",
-    "BCĐ": "Ban chỉ đạo",
-    "BCH": "Ban Chấp hành",
-    "BTV": "Ban Thường vụ",
-    "ĐBQH": "đại biểu Quốc hội",
-    "KT-XH": "kinh tế - xã hội",
-    "CCHC": "cải cách hành chính",
-    "KCN": "khu công nghiệp",
-    "CCN": "cụm công nghiệp",
-    "GPMB": "giải phóng mặt bằng",
-    "ATTP": "an toàn thực phẩm",
-    "HTX": "hợp tác xã",
-    "BHXH": "bảo hiểm xã hội",
-    "BHYT": "bảo hiểm y tế",
-    "THCS": "trung học cơ sở",
-    "THPT": "trung học phổ thông",
-    "TAND": "Tòa án nhân dân",
-    "VKSND": "Viện kiểm sát nhân dân",
-    "CSGT": "cảnh sát giao thông",
-    "PCCC": "phòng cháy chữa cháy",
-    "TNGT": "tai nạn giao thông",
-    "CSĐT": "cảnh sát điều tra",
-    "CNTT": "công nghệ thông tin",
-    "QĐ": "quyết định",
-    "TTg": "Thủ tướng",
-    "GD-ĐT": "giáo dục - đào tạo",
-    "GRDP": "tổng sản phẩm trên địa bàn",
-}
-
-# Words that ask rather than tell: they never appear in the answer, so they are not searched.
-_QUESTION_TEXT = """
-ai gì nào đâu bao nhiêu mấy sao thế nào như thế nào là gì khi nào bao giờ vì sao tại sao
-không có phải hay hỏi cho biết xin được vậy thì nhỉ ạ à hả những các của và là
-"""
-_QUESTION_WORDS = _QUESTION_TEXT.split()
-_STOP = frozenset(_QUESTION_WORDS)
-_STOP_FOLDED = frozenset(strip_diacritics(w) for w in _QUESTION_WORDS)
-# Phrases about the articles themselves ("mentioned in the article"), not about the facts.
-_META = re.compile(
-    r"\b(?:được |duoc )?(?:nhắc|đề cập|nói|nhac|de cap|noi) (?:tới|đến|toi|den)\b"
-    r"|\b(?:trong|theo|trong các|trong cac) (?:bài|bai)(?: viết| báo| viet| bao)?(?: này| nay)?\b",
-    re.IGNORECASE,
+from bot.answering.entities import place_kinds, question_entities
+from bot.answering.lexicon import (
+    ABBREVIATIONS,
+    ARTICLE_Q,
+    ASK_QUANTITY,
+    AUTHOR_Q,
+    DATE_Q,
+    LINKS,
+    LINKS_FOLDED,
+    LIST_HEADS,
+    META,
+    OFFICES,
+    PLACE_CUES,
+    RELATIONS,
+    SKIP_LEAD,
+    SKIP_LEAD_FOLDED,
+    STOP,
+    STOP_FOLDED,
+    TYPE_CUES,
+    TYPE_CUES_FOLDED,
+    UNIT_WORDS,
+    UNITS,
+    WORD,
+    folded,
 )
+from ingest.text.textnorm import has_diacritics, normalize_query, strip_diacritics
 
 
 class Intent(Enum):
@@ -73,36 +45,46 @@ class Intent(Enum):
     AUTHOR = "author"  # who wrote the article
 
 
-_DATE_Q = re.compile(
-    r"(được )?đăng (vào )?(ngày|lúc|khi|hôm) nào|ngày đăng|đăng (khi nào|bao giờ)"
-    r"|xuất bản (ngày|khi) nào|thời gian đăng"
-)
-_AUTHOR_Q = re.compile(r"tác giả|ai (là người )?viết|người viết|bút danh|ai đưa tin")
-_AUTHOR_Q_FOLDED = re.compile(strip_diacritics(_AUTHOR_Q.pattern))
-_ARTICLE_Q = re.compile(
-    r"\bbài (?:viết|báo)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b"
-    r"|\bbai (?:viet|bao)\b|\bban tin\b|\b(?:bai|tin) (?:nay|do|tren)\b"
-)
+class AnswerType(Enum):
+    """What shape of fact the question wants."""
+
+    NUMBER = "number"
+    PERSON = "person"
+    TIME = "time"
+    PLACE = "place"
+    NAME = "name"  # a proper name: "đường cao tốc nào", "đội nào"
+    LIST = "list"
+    OTHER = "other"
 
 
 @dataclass(frozen=True)
 class Query:
-    """A question prepared for retrieval."""
+    """A question analysed once, for retrieval and for reading."""
 
     text: str  # normalised, for the dense side
     terms: list[str]  # folded syllables for BM25
     phrases: list[str]  # folded syllable bigrams and abbreviation expansions
     accented: bool
     intent: Intent
+    content: list[str]  # content syllables in matching form (accented if the question is)
+    focus: list[str]  # what is asked about, without the topic: ['thu', 'ngân']
+    asked: list[str]  # the measured attribute of a quantity question: ['dài']
+    kind: AnswerType
+    head: str | None  # the place kind a list asks for: 'huyện'
+    entities: list[str]  # folded names the question is about: ['duc hoa']
+    places: dict[str, str]  # the kind of place an entity is, where said: {'duc hoa': 'huyện'}
+    numbers: list[str]  # numbers the question gives: ['2025']
+    noun: list[str]  # folded words naming what is asked for: ['cao', 'toc'] in 'cao tốc nào'
+    unit: str | None  # folded unit a quantity is asked in: 'm' in 'dài bao nhiêu mét'
 
 
 def _expansions(text: str) -> list[str]:
     """Both forms of every abbreviation or expansion the question mentions, folded."""
-    folded = f" {strip_diacritics(text).lower()} "
+    text = f" {folded(text)} "
     out: list[str] = []
     for short, long in ABBREVIATIONS.items():
-        short_f, long_f = strip_diacritics(short).lower(), strip_diacritics(long).lower()
-        if re.search(rf"(?<!\w){re.escape(short_f)}(?!\w)", folded) or f" {long_f} " in folded:
+        short_f, long_f = folded(short), folded(long)
+        if re.search(rf"(?<!\w){re.escape(short_f)}(?!\w)", text) or f" {long_f} " in text:
             out += [short_f.replace("-", " "), long_f.replace(" - ", " ")]
     return out
 
@@ -110,62 +92,108 @@ def _expansions(text: str) -> list[str]:
 def detect_intent(text: str) -> Intent:
     """Whether the question asks for an article's date, its author, or a fact."""
     lowered = normalize_query(text).lower()
-    if _DATE_Q.search(lowered) or _DATE_Q.search(strip_diacritics(lowered)):
-        return Intent.DATE
-    folded = strip_diacritics(lowered)
-    if re.search(r"dang (vao )?ngay nao|ngay dang", folded):
+    plain = strip_diacritics(lowered)
+    if DATE_Q.search(lowered) or DATE_Q.search(plain):
         return Intent.DATE
     # "Who wrote the article about X" asks for its byline; "who wrote Nhà giả kim", "the poem
     # Tự tình" or "the song Tiến Quân Ca" is a fact about the world: the article must be named.
-    about_article = _ARTICLE_Q.search(lowered) or _ARTICLE_Q.search(folded)
-    if about_article and (_AUTHOR_Q.search(lowered) or _AUTHOR_Q_FOLDED.search(folded)):
+    about_article = ARTICLE_Q.search(lowered) or ARTICLE_Q.search(plain)
+    if about_article and (AUTHOR_Q.search(lowered) or AUTHOR_Q.search(plain)):
         return Intent.AUTHOR
     return Intent.FACT
 
 
+def answer_type(text: str, accented: bool) -> AnswerType:
+    """The shape of answer a question wants, from its question words."""
+    cues = TYPE_CUES if accented else TYPE_CUES_FOLDED
+    lowered = text.lower()
+    kind = next((t for t, cue in cues if re.search(cue, lowered)), None)
+    if kind is None and not re.search(r"\b(?:gì|gi|sao|nào|nao)\b", lowered):
+        related = any(re.match(rf"{re.escape(r)} (?:của|cua) ", lowered) for r in RELATIONS)
+        kind = "person" if related or lowered.startswith(tuple(o + " " for o in OFFICES)) else None
+    return AnswerType(kind) if kind else AnswerType.OTHER
+
+
+def asked_noun(text: str) -> list[str]:
+    """The (folded) one or two words before 'nào': what kind of thing is asked for."""
+    words = [folded(w) for w in WORD.findall(text)]
+    at = next((i for i, w in enumerate(words) if w == "nao" and i), None)
+    if at is None:
+        return []
+    before: list[str] = []
+    for word in reversed(words[max(0, at - 2) : at]):
+        if word in STOP_FOLDED or word in PLACE_CUES:
+            break
+        before.insert(0, word)
+    return before
+
+
+def asked_unit(text: str) -> str | None:
+    """The unit after 'bao nhiêu'/'mấy', folded, spelled-out units as symbols ('mét' -> 'm')."""
+    m = ASK_QUANTITY.search(text)
+    if not m:
+        return None
+    after = [w.lower() for w in WORD.findall(text[m.end() :])][:2]
+    pair = " ".join(after)
+    if pair and (pair in UNIT_WORDS or folded(pair) in UNIT_WORDS) and len(after) == 2:
+        return folded(pair)
+    if after and after[0] not in STOP and after[0] not in STOP_FOLDED:
+        return folded(_matching_form(after[0]))
+    return None
+
+
+def list_head(text: str) -> str | None:
+    """The kind of place a list question asks for: 'huyện' in 'Những huyện nào ...'."""
+    heads = "|".join(re.escape(h) for h in LIST_HEADS)
+    m = re.search(rf"\b({heads})\s+(?:nào|nao)\b", text, re.IGNORECASE)
+    return m.group(1).lower() if m else None
+
+
 def analyse(question: str) -> Query:
-    """Normalise a question and derive its lexical terms and phrases."""
+    """Normalise a question and derive everything answering needs of it."""
     text = normalize_query(question).strip()
-    words = [w.lower() for w in WORD.findall(_META.sub(" ", text))]
-    stop = _STOP if has_diacritics(text) else _STOP_FOLDED
-    content = [w for w in words if w not in stop]
-    folded = [strip_diacritics(w).replace("-", " ") for w in content]
-    bigrams = [f"{a} {b}" for a, b in itertools.pairwise(folded)]
+    accented = has_diacritics(text)
+    words = [w.lower() for w in WORD.findall(META.sub(" ", text))]
+    stop = STOP if accented else STOP_FOLDED
+    terms = [strip_diacritics(w).replace("-", " ") for w in words if w not in stop]
+    bigrams = [f"{a} {b}" for a, b in itertools.pairwise(terms)]
+    entities = question_entities(text)
     return Query(
         text=text,
-        terms=folded,
+        terms=terms,
         phrases=bigrams + _expansions(text),
-        accented=has_diacritics(text),
+        accented=accented,
         intent=detect_intent(text),
+        content=content_terms(text, accented=accented),
+        focus=_focus(text, accented),
+        asked=_asked(text, accented),
+        kind=answer_type(text, accented),
+        head=list_head(text),
+        entities=entities,
+        places=place_kinds(text, entities),
+        numbers=NUMBER.findall(text),
+        noun=asked_noun(text),
+        unit=asked_unit(text),
     )
 
 
-_UNITS = {
-    "mét": "m",
-    "ki-lô-mét": "km",
-    "kilômét": "km",
-    "héc-ta": "ha",
-    "hecta": "ha",
-    "met": "m",
-    "hec-ta": "ha",
-}
+NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 _Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 _I_Y_SYLLABLE = re.compile(r"^(?:[bcdđghklmnpqrstvx]|qu)[yýỳỷỹỵ]$")
 
 
 def _matching_form(word: str) -> str:
     """One spelling for i/y variants ('tỷ'/'tỉ', 'Quý'/'Quí') and for spelled-out units."""
-    word = _UNITS.get(word, word)
+    word = UNITS.get(word, word)
     return word.translate(_Y_TO_I) if _I_Y_SYLLABLE.match(word) else word
 
 
 def content_terms(text: str, *, accented: bool) -> list[str]:
     """Lower-case content syllables in canonical tone form (folded unless ``accented``)."""
-    words = [_matching_form(w.lower()) for w in WORD.findall(_META.sub(" ", normalize_query(text)))]
+    words = [_matching_form(w.lower()) for w in WORD.findall(META.sub(" ", normalize_query(text)))]
     if accented:
-        return [w for w in words if w not in _STOP]
-    folded = (strip_diacritics(w) for w in words)
-    return [w for w in folded if w not in _STOP_FOLDED]
+        return [w for w in words if w not in STOP]
+    return [w for w in (strip_diacritics(w) for w in words) if w not in STOP_FOLDED]
 
 
 def restore_diacritics(text: str, evidence: list[str]) -> str:
@@ -201,17 +229,8 @@ def restore_diacritics(text: str, evidence: list[str]) -> str:
     return " ".join(out)
 
 
-# Leading words that set the scene (time, counts, place heads, light verbs), not the focus.
-_SKIP_LEAD_TEXT = """
-năm tháng ngày quý đến hết trong từ vào sau trước tính một hai ba bốn sáu bảy tám chín mười
-huyện xã tỉnh thị quận phường thành phố trấn thôn đặt có đạt được làm đưa ra
-"""
-_SKIP_LEAD = frozenset(_SKIP_LEAD_TEXT.split())
-_SKIP_LEAD_FOLDED = frozenset(strip_diacritics(w) for w in _SKIP_LEAD)
-
-
 def _topic_positions(tokens: list[str]) -> set[int]:
-    """Positions of names, numbers, dates and place heads: the topic, not what is asked."""
+    """Positions of names and numbers: the topic, not what is asked."""
     caps = [t[:1].isupper() for t in tokens]
     skip = set()
     for i, token in enumerate(tokens):
@@ -221,17 +240,17 @@ def _topic_positions(tokens: list[str]) -> set[int]:
     return skip
 
 
-def focus_terms(query: Query) -> list[str]:
+def _focus(text: str, accented: bool) -> list[str]:
     """What the question asks about, skipping its topic (names, dates, places).
 
     'Kết quả bầu cử ở Phú Xuyên thế nào?' -> ['kết', 'quả']; 'Năm 2022 huyện Đức Hòa thu
     ngân sách bao nhiêu?' -> ['thu', 'ngân']. An answer must mention it, not just the topic.
     """
-    stop = _STOP if query.accented else _STOP_FOLDED
-    lead = _SKIP_LEAD if query.accented else _SKIP_LEAD_FOLDED
-    tokens = WORD.findall(_META.sub(" ", query.text))
-    words = [t.lower() if query.accented else strip_diacritics(t).lower() for t in tokens]
-    skip = _topic_positions(tokens) if query.accented else set()
+    stop = STOP if accented else STOP_FOLDED
+    lead = SKIP_LEAD if accented else SKIP_LEAD_FOLDED
+    tokens = WORD.findall(META.sub(" ", text))
+    words = [t.lower() if accented else folded(t) for t in tokens]
+    skip = _topic_positions(tokens) if accented else set()
     skip |= {i for i, w in enumerate(words) if w in lead or w[:1].isdigit()}
     for i, word in enumerate(words):
         if word not in stop and i not in skip:
@@ -242,19 +261,15 @@ def focus_terms(query: Query) -> list[str]:
     return []
 
 
-_ASK = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy|may)\b", re.IGNORECASE)
-_LINKS = frozenset(["là", "được", "có", "la", "duoc", "co"])
-
-
-def asked_terms(query: Query) -> list[str]:
+def _asked(text: str, accented: bool) -> list[str]:
     """The measured attribute of a quantity question: 'dài' in 'cầu dài bao nhiêu mét?'."""
-    text = _META.sub(" ", query.text)
-    m = _ASK.search(text)
+    text = META.sub(" ", text)
+    m = ASK_QUANTITY.search(text)
     if not m or m.start() == 0:
         return []
-    before = [w.lower() for w in WORD.findall(text[: m.start()])]
-    before = [w if query.accented else strip_diacritics(w) for w in before]
-    while before and before[-1] in _LINKS:
+    before = [w.lower() if accented else folded(w) for w in WORD.findall(text[: m.start()])]
+    links = LINKS if accented else LINKS_FOLDED
+    while before and before[-1] in links:
         before.pop()
-    stop = _STOP if query.accented else _STOP_FOLDED
+    stop = STOP if accented else STOP_FOLDED
     return [before[-1]] if before and before[-1] not in stop else []

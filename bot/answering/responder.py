@@ -5,24 +5,17 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from bot.answering.answer import Answer, Citation, defuse_markers
-from bot.answering.entities import names_all, question_entities
-from bot.answering.extractive import (
-    AnswerType,
-    Sentence,
-    SentenceScorer,
-    answer_type,
-    candidate_sentences,
-    choose_sentences,
-    idf_weights,
-    list_head,
-)
+from bot.answering.entities import names_all, names_other_place
 from bot.answering.followup import Turn, rewrite_followup
-from bot.answering.query import Intent, Query, analyse, content_terms
+from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms
+from bot.answering.reader import Reader, idf_weights
 from bot.answering.retrieval import Hit, HybridRetriever
+from bot.answering.sentences import Sentence, candidate_sentences, choose_sentences
 from ingest.models import SearchFilter
 from ingest.text.sentences import split_sentences
 from ingest.text.textnorm import strip_diacritics
@@ -56,41 +49,45 @@ class Responder:
         retriever: HybridRetriever,
         *,
         generator: Generator | None = None,
-        min_support: float = 0.55,
+        reader: Reader | None = None,
         k: int = 6,
+        short_answers: bool = True,
     ) -> None:
         self.retriever = retriever
         self.generator = generator
-        self.min_support = min_support
+        self.reader = reader or Reader()
         self.k = k
+        self.short_answers = short_answers
 
     def answer(
         self, question: str, history: Sequence[Turn] = (), filt: SearchFilter | None = None
     ) -> Answer:
         """Answer ``question`` in Vietnamese with numbered citations, or say it is not found."""
         began = time.perf_counter()
-        problem = self._check(question)
+        query = analyse(question)
+        problem = self._check(question, query)
         if problem:
             return Answer(text=problem, found=False, question=question)
         resolved = self._resolve(question.strip(), history)
-        query = analyse(resolved)
+        if resolved != question.strip():
+            query = analyse(resolved)
         if query.intent is not Intent.FACT:
             answer = self._metadata_answer(query, filt)
         else:
             answer = self._fact_answer(query, filt)
         timings = dict(answer.timings)
         timings["total"] = (time.perf_counter() - began) * 1000
-        return Answer(answer.text, answer.found, answer.citations, timings, answer.note, resolved)
+        return replace(answer, timings=timings, question=resolved)
 
     @staticmethod
-    def _check(question: str) -> str | None:
+    def _check(question: str, query: Query) -> str | None:
         """A reply for questions that cannot be searched, or None."""
         if len(question) > MAX_QUESTION_CHARS:
             return (
                 f"Câu hỏi dài quá ({len(question)} ký tự). Xin hỏi ngắn gọn hơn, "
                 f"tối đa {MAX_QUESTION_CHARS} ký tự."
             )
-        words = {t for t in analyse(question).terms if len(t) > 1 or t.isdigit()}
+        words = {t for t in query.terms if len(t) > 1 or t.isdigit()}
         if len(words) < MIN_DISTINCT_WORDS:  # "đ đ đ …", "?!", "xã xã xã"
             return "Xin đặt câu hỏi cụ thể hơn bằng chữ, ví dụ: “Ai là Bí thư Huyện ủy Đức Hòa?”"
         return None
@@ -104,17 +101,25 @@ class Responder:
                 return rewritten
         return rewrite_followup(question, history)
 
-    def _fact_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
+    def candidates(
+        self, query: Query, filt: SearchFilter | None
+    ) -> tuple[list[Hit], list[Sentence], dict[str, float]]:
+        """The retrieved passages and their sentences scored by the reader, about what was
+        asked: a sentence about another place or person than the question's is not one."""
         # A wider pool than is cited: the answer may sit in an article's third-best passage.
         hits, timings = self.retriever.retrieve(query, k=max(self.k, 10), filt=filt, per_article=3)
         t0 = time.perf_counter()
-        scored = _about(query, self._score(query, hits), self._article_text)
-        kind, head = answer_type(query), list_head(query)
-        if kind is AnswerType.LIST and scored:
+        sentences = self._about(query, candidate_sentences(hits))
+        scored = self.reader.score(query, sentences, self._idf(query))
+        if query.kind is AnswerType.LIST and scored:
             scored += self._whole_article(query, max(scored, key=lambda s: s.score), scored)
-        chosen = choose_sentences(scored, kind, head)
-        timings["compose"] = (time.perf_counter() - t0) * 1000
-        if not chosen or max(s.score for s in chosen) < self.min_support:
+        timings["read"] = (time.perf_counter() - t0) * 1000
+        return hits, scored, timings
+
+    def _fact_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
+        hits, scored, timings = self.candidates(query, filt)
+        chosen = choose_sentences(scored, query.kind, query.head)
+        if not chosen or not self.reader.found(max(chosen, key=lambda s: s.score)):
             return self._refusal(hits, timings)
         if self.generator:
             t0 = time.perf_counter()
@@ -125,12 +130,8 @@ class Responder:
                     generated.text, generated.found, generated.citations, timings, generated.note
                 )
             note = "LLM answer unusable; extractive answer shown"
-            return _extractive(chosen, timings, note)
-        return _extractive(chosen, timings)
-
-    def _article_text(self, doc_id: str) -> str:
-        article = self.retriever.store.article(doc_id)
-        return f"{article.title}\n{article.text}" if article else ""
+            return self._extractive(query, chosen, timings, note)
+        return self._extractive(query, chosen, timings)
 
     def _whole_article(self, query: Query, best: Sentence, have: list[Sentence]) -> list[Sentence]:
         """Every other sentence of the best sentence's article (a list may run through it)."""
@@ -143,22 +144,36 @@ class Responder:
             for a, b in split_sentences(article.text)
             if a not in known
         ]
-        return self._score_sentences(query, extra)
+        extra = self._about(query, extra)
+        return self.reader.score(query, extra, self._idf(query))
 
-    def _score(self, query: Query, hits: list[Hit]) -> list[Sentence]:
-        return self._score_sentences(query, candidate_sentences(hits))
+    def _about(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
+        """The sentences about what the question names, each with its ``about`` level."""
+        if not query.entities:
+            return sentences
+        passages: dict[tuple[str, int], bool] = {}
+        articles: dict[str, bool] = {}
+        out = []
+        for s in sentences:
+            key = (s.hit.chunk.doc_id, s.hit.chunk.start)
+            if key not in passages:
+                passages[key] = names_all(query.entities, s.hit.chunk.text)
+            doc = s.hit.article.doc_id
+            if doc not in articles:
+                stored = self.retriever.store.article(doc)
+                articles[doc] = bool(stored) and names_all(query.entities, stored.text)
+            level = _about_level(query, s, passages[key], articles[doc] or passages[key])
+            if level:
+                out.append(replace(s, about=level))
+        return out
 
-    def _score_sentences(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
-        terms = content_terms(query.text, accented=False)
+    def _idf(self, query: Query) -> dict[str, float]:
         store = self.retriever.store
+        terms = content_terms(query.text, accented=False)
         idf = idf_weights(store.document_frequencies(terms), max(store.chunk_count(), 1))
         if query.accented:  # accented terms share the frequency of their folded form
-            idf = {
-                t: idf.get(strip_diacritics(t), 1.0)
-                for t in content_terms(query.text, accented=True)
-            }
-        scorer = SentenceScorer(query, idf)
-        return [scorer.score(s) for s in sentences]
+            idf = {t: idf.get(strip_diacritics(t), 1.0) for t in query.content}
+        return idf
 
     def _metadata_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
         subject = _META_CUES.sub(" ", query.text).strip()
@@ -195,19 +210,37 @@ class Responder:
             text += " Các bài gần nhất: " + "; ".join(f"“{t}”" for t in titles) + "."
         return Answer(text, False, (), timings)
 
+    def _extractive(
+        self,
+        query: Query,
+        chosen: list[Sentence],
+        timings: dict[str, float],
+        note: str | None = None,
+    ) -> Answer:
+        """The short answer with its [1] when one sentence holds a clear one, else the sentences;
+        the sentences are the citations' quotes either way."""
+        one = len(chosen) == 1 and self.short_answers
+        span = self.reader.short_answer(query, chosen[0]) if one else None
+        citations = tuple(_citation(n, s.hit, s.text) for n, s in enumerate(chosen, start=1))
+        if span is not None:
+            citations = (replace(citations[0], highlight=(span.start, span.end)),)
+            text = f"{defuse_markers(span.text)} [1]."
+            return Answer(text, True, citations, timings, note, span=span.text)
+        text = " ".join(f"{defuse_markers(s.text)} [{n}]" for n, s in enumerate(chosen, start=1))
+        return Answer(text, True, citations, timings, note)
 
-def _about(
-    query: Query, scored: list[Sentence], article_text: Callable[[str], str]
-) -> list[Sentence]:
-    """Only sentences about what the question names: each place, person or organisation it
-    names must be in the sentence's article (its title or text)."""
-    entities = question_entities(query.text)
-    if not entities:
-        return scored
-    named: dict[str, bool] = {}
-    for doc_id in {s.hit.article.doc_id for s in scored}:
-        named[doc_id] = names_all(entities, article_text(doc_id))
-    return [s for s in scored if named[s.hit.article.doc_id]]
+
+def _about_level(query: Query, s: Sentence, in_passage: bool, in_article: bool) -> int:
+    """Where the question's names are for this sentence: 4 in it, 3 in a neighbour or the
+    title, 2 in its passage, 1 elsewhere in its article, 0 nowhere or another place instead
+    ('Huyện ủy Đức Hòa' in a sentence, for a question about Thạch Thất)."""
+    if names_all(query.entities, s.text):
+        return 4
+    if names_other_place(query.entities, query.places, s.text):
+        return 0
+    if names_all(query.entities, s.context, s.after, s.hit.article.title):
+        return 3
+    return 2 if in_passage else 1 if in_article else 0
 
 
 def _citation(n: int, hit: Hit, quote: str) -> Citation:
@@ -222,11 +255,3 @@ def _citation(n: int, hit: Hit, quote: str) -> Citation:
         site=a.site,
         doc_id=a.doc_id,
     )
-
-
-def _extractive(
-    chosen: list[Sentence], timings: dict[str, float], note: str | None = None
-) -> Answer:
-    citations = tuple(_citation(n, s.hit, s.text) for n, s in enumerate(chosen, start=1))
-    text = " ".join(f"{defuse_markers(s.text)} [{n}]" for n, s in enumerate(chosen, start=1))
-    return Answer(text, True, citations, timings, note)

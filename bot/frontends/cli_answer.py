@@ -77,9 +77,11 @@ def print_answer(answer: Answer) -> None:
         when = f" — {c.published:%d/%m/%Y}" if c.published else ""
         where = c.site or (c.source if "://" in c.source else Path(c.source.split("#")[0]).name)
         show(out, (f"[{c.n}]", "bold"), f" {defuse_markers(c.title)}{when} — {where}")
-        quote = defuse_markers(c.quote)
-        if quote not in answer.text:  # an extractive answer already is the quote
-            show(out, "    ", (f"“{quote}”", "dim"))
+        before, span, after = (defuse_markers(p) for p in c.parts())
+        if span:  # the short answer, highlighted in its sentence
+            show(out, "    ", (f"“{before}", "dim"), (span, "bold yellow"), (f"{after}”", "dim"))
+        elif before not in answer.text:  # an extractive answer already is the quote
+            show(out, "    ", (f"“{before}”", "dim"))
 
 
 Since = Annotated[str | None, typer.Option(help="Only articles published on or after this date.")]

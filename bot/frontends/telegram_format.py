@@ -16,6 +16,7 @@ LIMIT = 4096  # Telegram's maximum message length, in UTF-16 code units
 MAX_TITLE_CHARS = 300
 MAX_FIELD_CHARS = 200  # an author or a file name
 MAX_LINK_CHARS = 2000  # a longer URL is shown as its site, not linked
+MAX_CONTEXT_CHARS = 600  # of the quoted sentence on each side of a short answer
 
 
 def units(text: str) -> int:
@@ -101,12 +102,27 @@ def _inline(blocks: list[Block]) -> str:
     return "".join(b.render() for b in blocks)
 
 
+def highlighted(c: Citation) -> str:
+    """The quoted sentence in italics with the short answer in it in bold."""
+    before, span, after = (defuse_markers(p) for p in c.parts())
+    if len(before) > MAX_CONTEXT_CHARS:
+        before = "…" + before[-MAX_CONTEXT_CHARS:].lstrip()
+    quote = [
+        Block(f"“{before}", "i"),
+        Block(span, "b"),
+        Block(f"{shorten(after, MAX_CONTEXT_CHARS)}”", "i"),
+    ]
+    return _inline(quote)
+
+
 def answer_messages(answer: Answer, limit: int = LIMIT) -> list[str]:
-    """The answer text, then a short 'Nguồn' list: title (linked when a URL) and date."""
-    blocks = [Block(answer.text)]
+    """The answer text (a short answer: then its sentence, the answer in bold), then a short
+    'Nguồn' list: title (linked when a URL) and date."""
+    messages = pack([Block(answer.text)], limit)
+    if answer.span and answer.citations and answer.citations[0].highlight:
+        messages = _append_lines(messages, [highlighted(answer.citations[0])], limit)
     if answer.citations:
-        blocks.append(Block(SOURCES_HEADING, style="b"))
-    messages = pack(blocks, limit)
+        messages = _append_lines(messages, ["\n" + Block(SOURCES_HEADING, "b").render()], limit)
     lines = [_inline(_source_line(c)) for c in answer.citations]
     return _append_lines(messages, lines, limit)
 

@@ -1,0 +1,296 @@
+"""The reader: which retrieved sentence answers the question, scored by a fitted model.
+
+Each candidate sentence gets about 30 cheap features: how much of the question it covers
+(words, word pairs, the measured attribute and a number after it, the asked unit, the focus),
+how close together the question's words stand, whether it names what the question names,
+and how well its passage was retrieved (rank, e5 cosine, BM25). A logistic model fitted on
+``newsqa_dev``, ``seeds_dev`` and cloze questions (``bench/fit_reader.py``) turns them into
+the probability that the sentence holds the answer; a second one judges its short answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from bot.answering.lexicon import expand_abbreviations, folded
+from bot.answering.query import NUMBER, AnswerType, Query, content_terms
+from bot.answering.sentences import Sentence, has_answer_shape
+from bot.answering.span import Span, span_candidates
+
+MODEL_FILE = Path(__file__).with_name("reader_model.json")
+FEATURES = (
+    "rules",
+    "coverage",
+    "coverage_own",
+    "coverage_gap",
+    "rare",
+    "span",
+    "typed",
+    "typed_span",
+    "apposition",
+    "after_noun",
+    "dense_gap",
+    "bigrams",
+    "asked",
+    "shape",
+    "focus",
+    "rank",
+    "chunk_dense",
+    "entity_sentence",
+    "entity_near",
+    "numbers",
+    "unit",
+    "unit_asked",
+    "asked_number",
+    "novelty",
+    "proximity",
+    "first",
+    "lexical_share",
+    "length",
+)
+
+
+@dataclass(frozen=True)
+class ReaderModel:
+    """Fitted logistic weights: the sentence ranker, its 'found' threshold, and the model of
+    whether a short answer span is right, with the thresholds above which it is shown, by
+    the question's answer type ('default' for types without their own)."""
+
+    weights: dict[str, float]
+    threshold: float
+    span_weights: dict[str, float]
+    span_thresholds: dict[str, float]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> ReaderModel:
+        """The committed model (``bench/fit_reader.py`` writes it)."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            data["weights"], data["threshold"], data["span_weights"], data["span_thresholds"]
+        )
+
+    def span_threshold(self, kind: str) -> float:
+        """The probability a short answer to a question of this type needs to be shown."""
+        return self.span_thresholds.get(kind, self.span_thresholds["default"])
+
+    def to_json(self) -> dict:
+        """The form ``load`` reads."""
+        return {
+            "weights": self.weights,
+            "threshold": self.threshold,
+            "span_weights": self.span_weights,
+            "span_thresholds": self.span_thresholds,
+        }
+
+
+@cache
+def default_model() -> ReaderModel:
+    """The committed model, read once."""
+    return ReaderModel.load()
+
+
+def logistic(weights: dict[str, float], features: dict[str, float]) -> float:
+    """P(yes) of a fitted logistic model (``bias`` plus weighted features)."""
+    z = weights.get("bias", 0.0) + sum(
+        w * features.get(k, 0.0) for k, w in weights.items() if k != "bias"
+    )
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class Features:
+    """The cheap features of candidate sentences for one question."""
+
+    def __init__(self, query: Query, idf: dict[str, float]) -> None:
+        self.query = query
+        self.terms = query.content
+        self.bigrams = set(itertools.pairwise(self.terms))
+        default = max(idf.values(), default=1.0)
+        self.weights = {t: idf.get(t, default) for t in self.terms}
+        self.asked = set(query.asked) & set(self.weights)
+        self.rarest = max(self.weights, key=self.weights.get) if self.weights else None
+        self._titles: dict[str, list[str]] = {}
+
+    def _terms(self, text: str) -> list[str]:
+        return content_terms(expand_abbreviations(text), accented=self.query.accented)
+
+    def numbers(self, sentence: Sentence) -> float:
+        """Share of the question's numbers ('năm 2025') the sentence has (its neighbour: half)."""
+        wanted = self.query.numbers
+        if not wanted:
+            return 1.0
+        own = set(NUMBER.findall(sentence.text))
+        near = set(NUMBER.findall(sentence.context))
+        return sum(1.0 if n in own else 0.5 if n in near else 0.0 for n in wanted) / len(wanted)
+
+    def _title_terms(self, title: str) -> list[str]:
+        if title not in self._titles:
+            self._titles[title] = self._terms(title)
+        return self._titles[title]
+
+    def coverage(self, words: set[str], title: set[str], near: set[str]) -> float:
+        """IDF-weighted share of the question's terms in the sentence (title 60%, before 50%)."""
+        total = sum(self.weights.values())
+        if not total:
+            return 0.0
+        got = sum(
+            w if t in words else 0.6 * w if t in title else 0.5 * w if t in near else 0.0
+            for t, w in self.weights.items()
+        )
+        return got / total
+
+    def bigram_coverage(self, words: list[str], context: list[str]) -> float:
+        """Share of the question's word pairs in the sentence (in the one before: half)."""
+        if not self.bigrams:
+            return 0.0
+        pairs = set(itertools.pairwise(words))
+        near = set(itertools.pairwise(context)) - pairs
+        return (len(self.bigrams & pairs) + 0.5 * len(self.bigrams & near)) / len(self.bigrams)
+
+    def unit(self, text: str) -> float:
+        """Whether the sentence has a number in the asked unit ('420 m' for 'bao nhiêu mét')."""
+        unit = self.query.unit
+        return float(bool(unit) and bool(re.search(rf"\d\s*{re.escape(unit)}(?!\w)", folded(text))))
+
+    def asked_number(self, text: str) -> float:
+        """Whether the measured attribute comes right before a number: 'dài 420 m'."""
+        asked = [folded(a) for a in self.query.asked]
+        if not asked:
+            return 0.0
+        words = re.escape(asked[-1])
+        return float(bool(re.search(rf"\b{words}\s+(?:\w+\s+)?\d", folded(text))))
+
+    def proximity(self, words: list[str]) -> float:
+        """How close together the question's terms are in the sentence: the matched terms over
+        the shortest run of words holding all of them (1: side by side)."""
+        wanted = set(self.weights)
+        where = [i for i, w in enumerate(words) if w in wanted]
+        distinct = {words[i] for i in where}
+        if len(distinct) < 2:
+            return 0.0
+        best = len(words)
+        for a in range(len(where)):
+            seen: set[str] = set()
+            for b in range(a, len(where)):
+                seen.add(words[where[b]])
+                if len(seen) == len(distinct):
+                    best = min(best, where[b] - where[a] + 1)
+                    break
+        return len(distinct) / best
+
+    def mentions_focus(self, *term_lists: list[str]) -> bool:
+        """Whether the sentence, the one before or the title has the question's focus."""
+        focus = self.query.focus
+        if not focus:
+            return True
+        n = len(focus)
+        return any(
+            terms[i : i + n] == focus for terms in term_lists for i in range(len(terms) - n + 1)
+        )
+
+    def of(self, sentence: Sentence) -> dict[str, float]:
+        """The cheap features of one sentence."""
+        words = self._terms(sentence.text)
+        context = self._terms(sentence.context)
+        title = self._title_terms(sentence.hit.article.title)
+        new = [w for w in words if w not in self.weights]
+        rare = self.rarest in words if self.rarest else True
+        spans = span_candidates(self.query, sentence.text)
+        span = bool(spans)
+        typed = self.query.kind not in (AnswerType.OTHER, AnswerType.LIST)
+        return {
+            "coverage": self.coverage(set(words), set(title), set(context)),
+            "coverage_own": self.coverage(set(words), set(), set()),
+            "rare": 1.0 if rare else 0.5 if self.rarest in set(title) | set(context) else 0.0,
+            "span": float(span),
+            "typed": float(typed),
+            "typed_span": float(typed and span),
+            "apposition": max((c.features["apposition"] for c in spans), default=0.0),
+            "after_noun": max((c.features["after_noun"] for c in spans), default=0.0),
+            "bigrams": self.bigram_coverage(words, context),
+            "asked": float(not self.asked or bool(self.asked & set(words))),
+            "shape": float(has_answer_shape(self.query.kind, sentence.text)),
+            "focus": float(self.mentions_focus(words, context, title)),
+            "rank": 1.0 / (1 + sentence.rank),
+            "chunk_dense": sentence.hit.dense or 0.0,
+            "entity_sentence": float(bool(self.query.entities) and sentence.about == 4),
+            "entity_near": float(sentence.about >= 3),
+            "numbers": self.numbers(sentence),
+            "unit": self.unit(sentence.text),
+            "unit_asked": float(bool(self.query.unit)),
+            "asked_number": self.asked_number(sentence.text),
+            "novelty": len(new) / max(len(words), 1),
+            "proximity": self.proximity(words),
+            "first": float(sentence.start == sentence.hit.chunk.start),
+            "chunk_lexical": sentence.hit.lexical or 0.0,
+            "length": math.log1p(len(words)),
+        }
+
+
+def _rules(f: dict[str, float]) -> float:
+    """The earlier hand-set score, as one feature: coverage, discounted for lacking what is
+    measured (x0.8), the answer's shape (x0.5) or the focus (x0.6)."""
+    value = 0.7 * f["coverage"] + 0.3 * f["bigrams"]
+    value *= (1.0 if f["asked"] else 0.8) * (1.0 if f["shape"] else 0.5)
+    value *= 1.0 if f["focus"] else 0.6
+    return value + 0.05 * f["rank"]
+
+
+class Reader:
+    """Scores candidate sentences with the fitted model; ``score`` is P(holds the answer)."""
+
+    def __init__(self, model: ReaderModel | None = None) -> None:
+        self.model = model or default_model()
+
+    @staticmethod
+    def features(
+        query: Query, sentences: list[Sentence], idf: dict[str, float]
+    ) -> list[dict[str, float]]:
+        """Every feature of every sentence, some relative to the best candidate."""
+        maker = Features(query, idf)
+        rows = [maker.of(s) for s in sentences]
+        for r in rows:
+            r["rules"] = _rules(r)
+        for key, gap in (("coverage", "coverage_gap"), ("chunk_dense", "dense_gap")):
+            top = max((r[key] for r in rows), default=0.0)
+            for r in rows:
+                r[gap] = r[key] - top
+        top_lexical = max((r["chunk_lexical"] for r in rows), default=0.0) or 1.0
+        for r in rows:
+            r["lexical_share"] = r.pop("chunk_lexical") / top_lexical
+        return rows
+
+    def score(
+        self, query: Query, sentences: list[Sentence], idf: dict[str, float]
+    ) -> list[Sentence]:
+        """The sentences with ``score`` set to the model's probability."""
+        rows = self.features(query, sentences, idf)
+        return [
+            replace(s, score=logistic(self.model.weights, row))
+            for s, row in zip(sentences, rows, strict=True)
+        ]
+
+    def short_answer(self, query: Query, sentence: Sentence) -> Span | None:
+        """The sentence's likeliest answering span when the span model trusts it, else None."""
+        scored = [
+            (logistic(self.model.span_weights, c.features), c.span)
+            for c in span_candidates(query, sentence.text)
+        ]
+        if not scored:
+            return None
+        p, span = max(scored, key=lambda x: x[0])
+        return span if p >= self.model.span_threshold(query.kind.value) else None
+
+    def found(self, best: Sentence) -> bool:
+        """Whether the best sentence is likely enough to hold the answer."""
+        return best.score >= self.model.threshold
+
+
+def idf_weights(df: dict[str, int], total: int) -> dict[str, float]:
+    """Smoothed inverse document frequencies."""
+    return {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}

@@ -1,0 +1,104 @@
+"""Candidate sentences of the retrieved passages, and the choice among scored ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answering.entities import places_in
+from bot.answering.lexicon import NAME, PLACE_KIND, TIME, folded
+from bot.answering.query import AnswerType
+from bot.answering.retrieval import Hit
+from ingest.text.sentences import split_sentences
+
+_DIGIT = re.compile(r"\d")
+_ENDS = (".", "!", "?", ":", "\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a retrieved chunk; ``start``/``end`` index the article text."""
+
+    hit: Hit
+    rank: int
+    text: str
+    start: int
+    end: int
+    score: float = 0.0
+    context: str = ""  # the sentence before, which often names the subject
+    after: str = ""  # the sentence after
+    about: int = 4  # where the question's names are: 4 here … 1 elsewhere in the article
+
+
+def candidate_sentences(hits: list[Hit]) -> list[Sentence]:
+    """Every sentence of the retrieved chunks, each once, with its neighbours."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Sentence] = []
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        spans = split_sentences(chunk.text)
+        texts = [chunk.text[a:b] for a, b in spans]
+        for i, (a, b) in enumerate(spans):
+            key = (chunk.doc_id, chunk.start + a)
+            if key in seen:
+                continue
+            seen.add(key)
+            before = texts[i - 1] if i else ""
+            after = texts[i + 1] if i + 1 < len(texts) else ""
+            start, end = chunk.start + a, chunk.start + b
+            out.append(Sentence(hit, rank, texts[i], start, end, 0.0, before, after))
+    return out
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names of a sentence, except the sentence's first word on its own."""
+    out = []
+    for m in NAME.finditer(text):
+        opens = not text[: m.start()].rstrip() or text[: m.start()].rstrip().endswith(_ENDS)
+        if " " in m.group(0) or not opens:
+            out.append(m.group(0))
+    return out
+
+
+def has_answer_shape(kind: AnswerType, text: str) -> bool:
+    """Whether a sentence can hold the kind of answer asked for."""
+    match kind:
+        case AnswerType.NUMBER:
+            return bool(_DIGIT.search(text))
+        case AnswerType.TIME:
+            return bool(TIME.search(text))
+        case AnswerType.PERSON | AnswerType.PLACE | AnswerType.NAME | AnswerType.LIST:
+            return any(" " in n for n in names_in(text))
+        case _:
+            return True
+
+
+def named(text: str, head: str | None) -> set[str]:
+    """Folded names in a sentence; with ``head``, only places of that kind ('huyện Cần Đước',
+    'Huyện ủy Cần Đước' for 'huyện')."""
+    if not head:
+        return {folded(n) for n in names_in(text) if " " in n}
+    kind = PLACE_KIND.get(folded(head), head)
+    return {name for k, name in places_in(text) if k == kind}
+
+
+def choose_sentences(
+    scored: list[Sentence], kind: AnswerType, head: str | None = None, limit: int = 4
+) -> list[Sentence]:
+    """The best sentence, plus for list questions others that name something new."""
+    ranked = sorted(scored, key=lambda s: s.score, reverse=True)
+    if not ranked:
+        return []
+    best = ranked[0]
+    chosen = [best]
+    if kind is AnswerType.LIST:
+        names = named(best.text, head)
+        for cand in ranked[1:]:
+            related = cand.hit.article.doc_id == best.hit.article.doc_id
+            fresh = named(cand.text, head) - names
+            if fresh and (related or cand.score >= 0.75 * best.score):
+                chosen.append(cand)
+                names |= fresh
+            if len(chosen) == limit:
+                break
+    return sorted(chosen, key=lambda s: (s.rank, s.start))

@@ -1,0 +1,206 @@
+"""The short answer inside a chosen sentence: a name for 'ai', a number with its unit for
+'bao nhiêu', a date for 'khi nào', a place for 'ở đâu', what follows 'là' for 'là gì'.
+
+Candidates of the wanted shape that the question does not already name are taken; the one
+nearest to the words the sentence shares with the question wins. No span (None) means the
+whole sentence is the answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot.answering.lexicon import (
+    CAPITALISED,
+    PLACE_CUES,
+    PLACE_HEADS,
+    SURNAMES,
+    TITLE_WORDS,
+    UNIT_WORDS,
+    WORD,
+    folded,
+)
+from bot.answering.query import AnswerType, Query
+
+_UNITS = "|".join(re.escape(u) for u in UNIT_WORDS)
+_NUMBER = re.compile(
+    rf"(?<![\w.,])\d+(?:[.,/]\d+)*(?:\s*%|(?:\s+(?:{_UNITS})(?![\w-])(?:/(?:{_UNITS}))*){{0,2}})",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"(?:(?:cuối|đầu|giữa)\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:ngày|tháng|quý)\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+    r"|(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+)?\b(?:1\d|20)\d\d\b|thế kỷ\s+[\wIVXLC]+",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(rf"{CAPITALISED}(?:[\s-]+{CAPITALISED})*")
+_DASH = re.compile(r"\s+[-–]\s+")
+_PLACE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(h) for h in PLACE_HEADS)}|ở|tại|thuộc)\s+({_PERSON.pattern})",
+    re.IGNORECASE,
+)
+
+# What the span model weighs (every candidate has these keys).
+SPAN_FEATURES = (
+    "kind_number",
+    "kind_time",
+    "kind_person",
+    "kind_place",
+    "kind_name",
+    "distance",
+    "apposition",
+    "opens",
+    "before_is",
+    "surname",
+    "place_cue",
+    "words",
+    "quoted",
+    "rivals",
+    "nearest",
+    "anchor_after",
+    "leftmost",
+    "after_noun",
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """The answering words of a sentence: ``text == sentence[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _anchors(query: Query, sentence: str) -> list[int]:
+    """Where the sentence has the question's words (positions of their first character)."""
+    wanted = {folded(t) for t in query.content}
+    return [m.start() for m in WORD.finditer(sentence) if folded(m.group(0)) in wanted]
+
+
+def _in_question(query: Query, text: str) -> bool:
+    """Whether ``text`` names the question's topic: every word is in the question, or it
+    shares a word with a name the question asks about ('Lionel Messi' for 'con của Messi')."""
+    words = [folded(w) for w in WORD.findall(text)]
+    topic = {w for e in query.entities for w in e.split()}
+    asked = {folded(t) for t in query.content} | topic
+    return bool(words) and (all(w in asked for w in words) or bool(topic & set(words)))
+
+
+def _strip_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading titles and place heads from a name ('Đồng chí Phan Nhân Duy')."""
+    changed = True
+    while changed:
+        changed = False
+        lowered = sentence[start:end].lower()
+        for phrase in TITLE_WORDS + PLACE_HEADS:
+            if lowered.startswith(phrase + " "):
+                start += len(phrase) + 1
+                changed = True
+                break
+    return start, end
+
+
+def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
+    match query.kind:
+        case AnswerType.NUMBER:  # a number the question gives is its topic ('năm 2019')
+            given = set(query.numbers)
+            return [
+                m.span() for m in _NUMBER.finditer(sentence) if m.group(0).split()[0] not in given
+            ]
+        case AnswerType.TIME:
+            return [m.span() for m in _DATE.finditer(sentence)]
+        case AnswerType.PLACE:
+            return [m.span(1) for m in _PLACE.finditer(sentence)]
+        case AnswerType.PERSON | AnswerType.NAME:
+            return _names(sentence)
+        case _:
+            return []
+
+
+def _names(sentence: str) -> list[tuple[int, int]]:
+    """Capitalised names without their titles; single words only when there is no longer one
+    (a lone capital is as often a sentence's first word or an office as a name)."""
+    runs = []
+    for m in _PERSON.finditer(sentence):  # "Đức Hòa - Phan Nhân Duy": the run and its parts
+        runs.append(m.span())
+        parts = list(_DASH.finditer(m.group(0)))
+        edges = [0, *[x for p in parts for x in p.span()], len(m.group(0))]
+        if parts:
+            pairs = zip(edges[::2], edges[1::2], strict=True)
+            runs += [(m.start() + a, m.start() + b) for a, b in pairs]
+    spans = [_strip_titles(sentence, a, b) for a, b in runs]
+    spans = [(a, b) for a, b in spans if b > a]
+    longer = [(a, b) for a, b in spans if re.search(r"[\s-]", sentence[a:b])]
+    if longer:
+        return longer
+    return [(a, b) for a, b in spans if a > 0 and folded(sentence[a:b]) not in TITLE_WORDS]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible short answer and what says whether it is the one."""
+
+    span: Span
+    features: dict[str, float]
+
+
+def _words_before(sentence: str, start: int, n: int) -> list[str]:
+    return [folded(w) for w in WORD.findall(sentence[:start])][-n:]
+
+
+def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[str, float]:
+    """Where a span sits and what it looks like: near or right after the question's words,
+    opening the sentence, before 'là' or a bracket, shaped like a person's name."""
+    wanted = {folded(t) for t in query.content}
+    before = _words_before(sentence, span.start, 2)
+    after = sentence[span.end :].lstrip()
+    next_words = {folded(w) for w in WORD.findall(after)[:3]}
+    first = span.text.split()[0]
+    return {
+        f"kind_{query.kind.value}": 1.0,
+        "distance": math.log1p(distance),
+        "apposition": float(bool(before) and before[-1] in wanted),
+        "after_noun": float(bool(query.noun) and before[-len(query.noun) :] == query.noun),
+        "opens": float(not WORD.search(sentence[: span.start])),
+        "before_is": float(after.startswith(("là ", "la ", "(", ",", "–", "-"))),
+        "anchor_after": float(bool(next_words & wanted)),
+        "surname": float(first in SURNAMES),
+        "place_cue": float(any(w in PLACE_CUES for w in before)),
+        "words": math.log(len(span.text.split())),
+        "quoted": float(sentence[max(0, span.start - 1) : span.start] in "“\"'"),
+    }
+
+
+def span_candidates(query: Query, sentence: str) -> list[Candidate]:
+    """Spans of the wanted shape the question does not already name, with their features."""
+    spans = [
+        (a, b)
+        for a, b in _candidates(query, sentence)
+        if sentence[a:b].strip(" ,“”\"'") and not _in_question(query, sentence[a:b])
+    ]
+    anchors = _anchors(query, sentence) or [0]
+
+    def distance(span: tuple[int, int]) -> int:
+        a, b = span
+        return min(0 if a <= x < b else min(abs(x - a), abs(x - b)) for x in anchors)
+
+    out = []
+    for a, b in sorted(spans, key=distance):
+        text = sentence[a:b].strip(" ,“”\"'")
+        start = sentence.index(text, a)
+        span = Span(start, start + len(text), text)
+        features = _features(query, sentence, span, distance((a, b)))
+        features["rivals"] = math.log(len(spans))
+        features["nearest"] = float(not out)
+        out.append(Candidate(span, features))
+    if out:
+        min(out, key=lambda c: c.span.start).features["leftmost"] = 1.0
+    return out
+
+
+def find_span(query: Query, sentence: str) -> Span | None:
+    """The candidate nearest the question's words, or None when there is none."""
+    candidates = span_candidates(query, sentence)
+    return candidates[0].span if candidates else None

@@ -1,0 +1,51 @@
+"""The short answer inside a sentence: candidates of the asked shape and what describes them."""
+
+from bot.answering.query import analyse
+from bot.answering.span import find_span, span_candidates
+
+
+def texts(question: str, sentence: str) -> list[str]:
+    return [c.span.text for c in span_candidates(analyse(question), sentence)]
+
+
+def test_a_number_keeps_its_unit_and_skips_the_numbers_the_question_gives() -> None:
+    sentence = "Năm 2022, thị xã thực hiện đạt và vượt 14/14 chỉ tiêu NQ."
+    question = "Năm 2022 thị xã Kiến Tường đạt bao nhiêu chỉ tiêu nghị quyết?"
+    assert texts(question, sentence) == ["14/14 chỉ tiêu"]
+
+
+def test_a_person_is_a_name_without_its_title_and_not_the_one_asked_about() -> None:
+    sentence = "Bí thư Huyện ủy Đức Hòa - Phan Nhân Duy cho biết huyện đạt 20/20 chỉ tiêu."
+    assert find_span(analyse("Ai là Bí thư Huyện ủy Đức Hòa?"), sentence).text == "Phan Nhân Duy"
+
+
+def test_spans_point_into_the_sentence() -> None:
+    sentence = "Theo Reuters, Thủ tướng Tây Ban Nha Pedro Sanchez tuyên bố sẽ đi Madrid."
+    for c in span_candidates(analyse("Thủ tướng Tây Ban Nha là ai?"), sentence):
+        assert sentence[c.span.start : c.span.end] == c.span.text
+
+
+def test_features_tell_an_apposition_and_a_family_name() -> None:
+    sentence = "Ông Nguyễn Đình Trung – Tổng Giám đốc, và thủ tướng Pedro Sanchez gặp ở Glen Ridge."
+    candidates = span_candidates(analyse("Ai là thủ tướng?"), sentence)
+    found = {c.span.text: c.features for c in candidates}
+    assert found["Nguyễn Đình Trung"]["surname"] == 1.0
+    assert found["Pedro Sanchez"]["apposition"] == 1.0
+    assert found["Pedro Sanchez"]["surname"] == 0.0
+    assert found["Glen Ridge"]["place_cue"] == 1.0
+    assert found["Nguyễn Đình Trung"]["leftmost"] == 1.0
+
+
+def test_a_name_right_after_the_noun_asked_for() -> None:
+    sentence = "Xây dựng cầu vượt qua đường cao tốc Pháp Vân - Cầu Giẽ và tuyến Đỗ Xá - Quan Sơn."
+    found = {
+        c.span.text: c.features
+        for c in span_candidates(analyse("Đường cao tốc nào đi qua Phú Xuyên?"), sentence)
+    }
+    assert found["Pháp Vân - Cầu Giẽ"]["after_noun"] == 1.0
+    assert found["Đỗ Xá - Quan Sơn"]["after_noun"] == 0.0
+
+
+def test_no_candidate_for_a_question_without_an_answer_shape() -> None:
+    assert find_span(analyse("Chủ đề công tác năm 2021 là gì?"), "Chủ đề là “Kỷ cương”.") is None
+    assert find_span(analyse("Ai là Bí thư?"), "không có tên nào ở đây.") is None
