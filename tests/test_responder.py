@@ -12,7 +12,7 @@ from tests.conftest import SHARED
 
 def _quote_is_verbatim(responder: Responder, citation) -> bool:
     article = responder.retriever.store.catalog.article(citation.doc_id)
-    return citation.quote in article.text or citation.quote == article.title
+    return citation.quote in article.text or citation.quote in (article.title, article.author)
 
 
 def test_fact_answer_quotes_and_cites_the_source(responder: Responder) -> None:
@@ -99,6 +99,25 @@ def test_seed_dev_set(responder: Responder) -> None:
             assert all(_quote_is_verbatim(responder, c) for c in answer.citations)
         else:
             assert not answer.found, row["id"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "question", ["Ai là Bí thư Huyện ủy Thạch Thất?", "bi thu huyen uy thach that la ai"]
+)
+def test_an_office_in_a_byline_answers_who_holds_it(responder: Responder, question: str) -> None:
+    answer = responder.answer(question)  # "Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ …"
+    assert answer.found and answer.span == "Phạm Quí Tiên"
+    (c,) = answer.citations
+    assert c.quote == c.author and c.parts()[1] == "Phạm Quí Tiên"
+    assert "Thạch Thất" in c.title
+
+
+@pytest.mark.shared
+def test_who_wrote_the_article_about_a_place(responder: Responder) -> None:
+    answer = responder.answer("Bài về Hải Hà do ai viết?")
+    assert answer.found and "Ban Tuyên giáo Huyện ủy Hải Hà [1]" in answer.text
+    assert "Hải Hà" in answer.citations[0].title
 
 
 # Hostile questions: each gets an answer or a clear refusal, never an exception.

@@ -49,3 +49,9 @@ def test_a_name_right_after_the_noun_asked_for() -> None:
 def test_no_candidate_for_a_question_without_an_answer_shape() -> None:
     assert find_span(analyse("Chủ đề công tác năm 2021 là gì?"), "Chủ đề là “Kỷ cương”.") is None
     assert find_span(analyse("Ai là Bí thư?"), "không có tên nào ở đây.") is None
+
+
+def test_a_dash_parts_a_name_from_its_office() -> None:
+    byline = "Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ Thạch Thất"
+    found = texts("Ai là Bí thư Huyện ủy Thạch Thất?", byline)
+    assert "Phạm Quí Tiên" in found and not any(" - " in t for t in found)

@@ -202,4 +202,4 @@ DATE_Q = either_form(
     r"|xuất bản (?:ngày|khi) nào|thời gian đăng"
 )
 AUTHOR_Q = either_form(r"tác giả|ai (?:là người )?viết|người viết|bút danh|ai đưa tin")
-ARTICLE_Q = either_form(r"\bbài (?:viết|báo)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b")
+ARTICLE_Q = either_form(r"\bbài (?:viết|báo|về)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b")

@@ -17,7 +17,8 @@ _ENDS = (".", "!", "?", ":", "\n")
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence of a retrieved chunk; ``start``/``end`` index the article text."""
+    """A sentence of a retrieved chunk; ``start``/``end`` index the article text (-1: the
+    article's byline)."""
 
     hit: Hit
     rank: int
@@ -31,7 +32,26 @@ class Sentence:
 
 
 def candidate_sentences(hits: list[Hit]) -> list[Sentence]:
-    """Every sentence of the retrieved chunks, each once, with its neighbours."""
+    """Every sentence of the retrieved chunks, each once, with its neighbours, and the byline
+    of each article whose byline names an office."""
+    return _text_sentences(hits) + _bylines(hits)
+
+
+def _bylines(hits: list[Hit]) -> list[Sentence]:
+    """'Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ Thạch Thất' answers who holds the office:
+    a byline with an office is a candidate too, quoted as it stands (``start`` is -1)."""
+    out: list[Sentence] = []
+    seen: set[str] = set()
+    for rank, hit in enumerate(hits):
+        article = hit.article
+        if article.doc_id in seen or not article.author or not _OFFICE.search(article.author):
+            continue
+        seen.add(article.doc_id)
+        out.append(Sentence(hit, rank, article.author, -1, -1, 0.0, article.title))
+    return out
+
+
+def _text_sentences(hits: list[Hit]) -> list[Sentence]:
     seen: set[tuple[str, int]] = set()
     out: list[Sentence] = []
     for rank, hit in enumerate(hits):
@@ -48,6 +68,9 @@ def candidate_sentences(hits: list[Hit]) -> list[Sentence]:
             start, end = chunk.start + a, chunk.start + b
             out.append(Sentence(hit, rank, texts[i], start, end, 0.0, before, after))
     return out
+
+
+_OFFICE = re.compile(r"\S\s+[-–,]\s*\S")  # a name, then its title and office
 
 
 def names_in(text: str) -> list[str]:

@@ -114,22 +114,24 @@ def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
         case AnswerType.PLACE:
             return [m.span(1) for m in _PLACE.finditer(sentence)]
         case AnswerType.PERSON | AnswerType.NAME:
-            return _names(sentence)
+            return _names(sentence, whole_runs=query.kind is AnswerType.NAME)
         case _:
             return []
 
 
-def _names(sentence: str) -> list[tuple[int, int]]:
+def _names(sentence: str, whole_runs: bool) -> list[tuple[int, int]]:
     """Capitalised names without their titles; single words only when there is no longer one
-    (a lone capital is as often a sentence's first word or an office as a name)."""
+    (a lone capital is as often a sentence's first word or an office as a name). A dash parts
+    a person from an office ("Đức Hòa - Phan Nhân Duy"), but may join a name ("cao tốc Pháp Vân
+    - Cầu Giẽ"): the whole run is a candidate only with ``whole_runs``."""
     runs = []
-    for m in _PERSON.finditer(sentence):  # "Đức Hòa - Phan Nhân Duy": the run and its parts
-        runs.append(m.span())
+    for m in _PERSON.finditer(sentence):
         parts = list(_DASH.finditer(m.group(0)))
+        if whole_runs and parts:
+            runs.append(m.span())
         edges = [0, *[x for p in parts for x in p.span()], len(m.group(0))]
-        if parts:
-            pairs = zip(edges[::2], edges[1::2], strict=True)
-            runs += [(m.start() + a, m.start() + b) for a, b in pairs]
+        pairs = zip(edges[::2], edges[1::2], strict=True)
+        runs += [(m.start() + a, m.start() + b) for a, b in pairs]
     spans = [_strip_titles(sentence, a, b) for a, b in runs]
     spans = [(a, b) for a, b in spans if b > a]
     longer = [(a, b) for a, b in spans if re.search(r"[\s-]", sentence[a:b])]

@@ -190,7 +190,7 @@ def _eval_qa(responder: Responder, store: StoreReader, rows: list[dict]) -> dict
     def quote_ok(citation) -> bool:
         article = store.article(citation.doc_id)
         return article is not None and (
-            citation.quote in article.text or citation.quote == article.title
+            citation.quote in article.text or citation.quote in (article.title, article.author)
         )
 
     report = score_qa(responder.answer, rows, quote_ok)
