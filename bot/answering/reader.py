@@ -115,6 +115,12 @@ class Features:
         self.asked = set(query.asked) & set(self.weights)
         self.rarest = max(self.weights, key=self.weights.get) if self.weights else None
         self._titles: dict[str, list[str]] = {}
+        # Folded patterns, built once per question: a number in the asked unit, and the
+        # measured attribute right before a number.
+        unit = query.unit
+        self._unit = re.compile(rf"\d\s*{re.escape(unit)}(?!\w)") if unit else None
+        last = folded(query.asked[-1]) if query.asked else None
+        self._asked = re.compile(rf"\b{re.escape(last)}\s+(?:\w+\s+)?\d") if last else None
 
     def _terms(self, text: str) -> list[str]:
         return content_terms(expand_abbreviations(text), accented=self.query.accented)
@@ -154,16 +160,11 @@ class Features:
 
     def unit(self, text: str) -> float:
         """Whether the sentence has a number in the asked unit ('420 m' for 'bao nhiêu mét')."""
-        unit = self.query.unit
-        return float(bool(unit) and bool(re.search(rf"\d\s*{re.escape(unit)}(?!\w)", folded(text))))
+        return float(bool(self._unit and self._unit.search(folded(text))))
 
     def asked_number(self, text: str) -> float:
         """Whether the measured attribute comes right before a number: 'dài 420 m'."""
-        asked = [folded(a) for a in self.query.asked]
-        if not asked:
-            return 0.0
-        words = re.escape(asked[-1])
-        return float(bool(re.search(rf"\b{words}\s+(?:\w+\s+)?\d", folded(text))))
+        return float(bool(self._asked and self._asked.search(folded(text))))
 
     def proximity(self, words: list[str]) -> float:
         """How close together the question's terms are in the sentence: the matched terms over
