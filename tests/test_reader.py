@@ -54,6 +54,23 @@ def test_proximity_is_one_when_the_question_terms_stand_together() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "modified"),
+    [
+        ("Ai là tổng giám đốc Vinhomes?", "Vinhomes bổ nhiệm hai Phó tổng giám đốc.", 1.0),
+        ("Ai là tổng giám đốc Vinhomes?", "Ông A, Tổng giám đốc Vinhomes, cho biết.", 0.0),
+        ("Ai là tổng giám đốc Vinhomes?", "Phó tổng giám đốc A và Tổng giám đốc B.", 0.0),
+        ("Ai là phó tổng giám đốc Vinhomes?", "Vinhomes bổ nhiệm hai Phó tổng giám đốc.", 0.0),
+        ("chong cua Duong Mich la ai", "Bo chong tiet lo ve cuoc song Duong Mich", 1.0),
+    ],
+)
+def test_the_focus_inside_another_office_or_relation(
+    question: str, sentence: str, modified: float
+) -> None:
+    features = Features(analyse(question), {})
+    assert features.focus_modified(features._terms(sentence)) == modified
+
+
+@pytest.mark.parametrize(
     ("question", "shown"),
     [("Cây cầu dài bao nhiêu mét?", "420 m"), ("Ai là Chủ tịch UBND huyện?", None)],
 )

@@ -171,6 +171,12 @@ RELATIONS = _both(
      "tên thật", "tên"]
 )  # fmt: skip
 OFFICES = _both(["tổng giám đốc", "tổng thống", "chủ tịch", "giám đốc", "thủ tướng", "bộ trưởng"])
+# Words that make another office or relation of the one asked when they stand before it:
+# "Phó tổng giám đốc" is not the "tổng giám đốc", a "mẹ chồng" not the "chồng".
+MODIFIERS = frozenset(
+    _both(["phó", "nguyên", "cựu", "quyền", "bố", "cha", "mẹ", "con", "vợ", "chồng", "em",
+           "anh", "chị", "cháu"])
+)  # fmt: skip
 # A time expression in an answer: "năm 2025", "tháng 10", "15/3", "2021".
 TIME = re.compile(
     r"\b(?:năm|tháng|ngày|quý|cuối|đầu|giữa)\s+\S*\d|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"

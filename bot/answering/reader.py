@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from bot.answering.lexicon import expand_abbreviations, folded
+from bot.answering.lexicon import MODIFIERS, expand_abbreviations, folded
 from bot.answering.query import NUMBER, AnswerType, Query, content_terms
 from bot.answering.sentences import Sentence, has_answer_shape
 from bot.answering.span import Span, span_candidates
@@ -40,6 +40,7 @@ FEATURES = (
     "asked",
     "shape",
     "focus",
+    "focus_modified",
     "rank",
     "chunk_dense",
     "entity_sentence",
@@ -121,6 +122,10 @@ class Features:
         self._unit = re.compile(rf"\d\s*{re.escape(unit)}(?!\w)") if unit else None
         last = folded(query.asked[-1]) if query.asked else None
         self._asked = re.compile(rf"\b{re.escape(last)}\s+(?:\w+\s+)?\d") if last else None
+        # The word the question puts before its focus ('phó' in 'phó tổng giám đốc'), if any.
+        n = len(query.focus)
+        at = next((i for i in range(len(self.terms)) if self.terms[i : i + n] == query.focus), 0)
+        self._before_focus = self.terms[at - 1] if n and at else None
 
     def _terms(self, text: str) -> list[str]:
         return content_terms(expand_abbreviations(text), accented=self.query.accented)
@@ -194,6 +199,14 @@ class Features:
             terms[i : i + n] == focus for terms in term_lists for i in range(len(terms) - n + 1)
         )
 
+    def focus_modified(self, words: list[str]) -> float:
+        """1 when the focus stands in the sentence only as part of another office or relation:
+        'Phó tổng giám đốc' for a question about the 'tổng giám đốc', 'mẹ chồng' for 'chồng'."""
+        focus, n = self.query.focus, len(self.query.focus)
+        at = [i for i in range(len(words) - n + 1) if n and words[i : i + n] == focus]
+        own = self._before_focus
+        return float(bool(at) and all(i and words[i - 1] in MODIFIERS - {own} for i in at))
+
     def of(self, sentence: Sentence) -> dict[str, float]:
         """The cheap features of one sentence."""
         words = self._terms(sentence.text)
@@ -217,6 +230,7 @@ class Features:
             "asked": float(not self.asked or bool(self.asked & set(words))),
             "shape": float(has_answer_shape(self.query.kind, sentence.text)),
             "focus": float(self.mentions_focus(words, context, title)),
+            "focus_modified": self.focus_modified(words),
             "rank": 1.0 / (1 + sentence.rank),
             "chunk_dense": sentence.hit.dense or 0.0,
             "entity_sentence": float(bool(self.query.entities) and sentence.about == 4),
