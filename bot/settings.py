@@ -70,17 +70,59 @@ class ChunkSettings(BaseModel):
 
 
 class LLMSettings(BaseModel):
-    """VNQA_LLM_*: an OpenAI-compatible server for generative answers (optional)."""
+    """VNQA_LLM_*: generative answers (optional), from an OpenAI-compatible server
+    (``base_url`` and ``model``) or from a GGUF model run in-process by llama.cpp (``local``:
+    the bundled Qwen2.5-Coder-1.5B-Instruct, or the file in ``gguf``)."""
 
     base_url: str = ""
     model: str = ""
     api_key: SecretStr = SecretStr("")
-    timeout: float = Field(30.0, gt=0, le=600)
+    timeout: float | None = Field(None, gt=0, le=3600)  # None: 30 s remote, 600 s local
+    local: bool = False
+    gguf: Path | None = None  # any GGUF file; implies local
+    threads: int = Field(2, ge=1, le=256)  # llama.cpp threads (local)
+    context: int = Field(4096, ge=512, le=131_072)  # llama.cpp context in tokens (local)
+    passages: int = Field(3, ge=1, le=20)  # retrieved passages the model reads
+    max_tokens: int = Field(200, ge=16, le=4096)  # longest answer the model may write
+
+    @field_validator("gguf", "timeout", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("gguf")
+    @classmethod
+    def _gguf_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        path = value.expanduser()
+        if not path.is_file():
+            raise ValueError(f"no such GGUF file {str(path)!r}")
+        return path
+
+    @model_validator(mode="after")
+    def _one_backend(self) -> LLMSettings:
+        if self.runs_locally and self.base_url:
+            raise ValueError(
+                "set either VNQA_LLM_BASE_URL (a server) or VNQA_LLM_LOCAL/VNQA_LLM_GGUF "
+                "(a local model), not both"
+            )
+        return self
+
+    @property
+    def runs_locally(self) -> bool:
+        """True when a GGUF model runs in this process."""
+        return self.local or self.gguf is not None
 
     @property
     def configured(self) -> bool:
-        """True when a server and a model are set."""
-        return bool(self.base_url and self.model)
+        """True when a server and a model are set, or a local model."""
+        return bool(self.base_url and self.model) or self.runs_locally
+
+    @property
+    def request_timeout(self) -> float:
+        """Seconds one answer may take: CPUs read long prompts slowly."""
+        return self.timeout or (600.0 if self.runs_locally else 30.0)
 
 
 class TelegramSettings(BaseModel):

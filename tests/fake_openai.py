@@ -16,12 +16,14 @@ Reply = Callable[[list[dict[str, Any]]], "str | tuple[int, str] | float"]
 
 class FakeOpenAI:
     """Serves /v1/chat/completions; ``reply(messages)`` returns the content, (status, body),
-    or a float number of seconds to stall."""
+    or a float number of seconds to stall. Content is streamed when the request asks."""
 
-    def __init__(self, reply: Reply) -> None:
+    def __init__(self, reply: Reply, chunk_seconds: float = 0.0) -> None:
         self.reply = reply
+        self.chunk_seconds = chunk_seconds  # a pause before each streamed chunk
         self.requests: list[dict[str, Any]] = []
         self.errors: list[Exception] = []  # a test asserts none: a broken reply is no test
+        self.streamed = 0  # chunks sent as server-sent events
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +40,9 @@ class FakeOpenAI:
                 if isinstance(result, float):
                     time.sleep(result)
                     result = "quá muộn"
+                if isinstance(result, str) and body.get("stream"):
+                    self._stream(result)
+                    return
                 status, payload = (
                     result if isinstance(result, tuple) else (200, json.dumps(_completion(result)))
                 )
@@ -50,6 +55,20 @@ class FakeOpenAI:
                     self.wfile.write(data)
                 except BrokenPipeError:
                     pass  # the client timed out first, as a test meant it to
+
+            def _stream(self, content: str) -> None:
+                """The reply as server-sent events, a few characters per chunk."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                pieces = [content[i : i + 4] for i in range(0, len(content), 4)]
+                for n, piece in enumerate([*pieces, None]):
+                    time.sleep(fake.chunk_seconds)
+                    event = _chunk(piece, last=piece is None, first=n == 0)
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                    fake.streamed += 1
+                self.wfile.write(b"data: [DONE]\n\n")
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -81,6 +100,19 @@ def _completion(content: str) -> dict[str, Any]:
             }
         ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def _chunk(piece: str | None, *, last: bool, first: bool) -> dict[str, Any]:
+    delta: dict[str, Any] = {"content": piece} if piece is not None else {}
+    if first:
+        delta["role"] = "assistant"
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "fake",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": "stop" if last else None}],
     }
 
 

@@ -64,6 +64,7 @@ class FakeTelegram(_Loopback):
     def __init__(self) -> None:
         self.updates: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.times: list[float] = []  # when each call arrived (monotonic), beside ``calls``
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
         fake = self
@@ -87,6 +88,7 @@ class FakeTelegram(_Loopback):
             return self._updates(int(params.get("offset") or 0))
         with self.lock:
             self.calls.append((method, params))
+            self.times.append(time.monotonic())
         if method == "sendMessage":
             return {
                 "message_id": next(self.ids),

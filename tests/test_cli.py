@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, SEEDS
+from tests.fake_openai import FakeOpenAI, context_number
 
 
 def test_help_lists_commands_quickly(run) -> None:
@@ -153,6 +154,31 @@ def test_chat_follow_up_and_sources(run, pages_store) -> None:
     assert result.returncode == 0, result.stderr
     assert "Nguyễn Xuân Linh" in result.stdout
     assert "Trích:" in result.stdout and "Tác giả: Minh Anh" in result.stdout
+
+
+def test_ask_streams_a_generative_answer_then_prints_it_checked(run, pages_store) -> None:
+    def reply(messages):
+        return f"Cây cầu dài 420 m, rộng 24 m [{context_number(messages, '420 m')}]."
+
+    with FakeOpenAI(reply) as llm:
+        result = run(
+            "ask", "Cầu vượt sông Thiếp dài bao nhiêu mét?", VNQA_LLM_BASE_URL=llm.url,
+            VNQA_LLM_MODEL="fake",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert llm.streamed > 3 and "Cây cầu dài 420 m, rộng 24 m" in result.stderr  # as written
+    assert "Cây cầu dài 420 m, rộng 24 m [1]." in result.stdout and "Nguồn" in result.stdout
+
+
+def test_ask_says_when_the_streamed_answer_failed_its_checks(run, pages_store) -> None:
+    with FakeOpenAI(lambda m: "Cầu dài 999 m [1].") as llm:
+        result = run(
+            "ask", "Cầu vượt sông Thiếp dài bao nhiêu mét?", VNQA_LLM_BASE_URL=llm.url,
+            VNQA_LLM_MODEL="fake",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Cầu dài 999 m" in result.stderr and "extractive answer shown" in result.stderr
+    assert "420 m" in result.stdout and "999" not in result.stdout
 
 
 @pytest.mark.shared

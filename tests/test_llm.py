@@ -1,3 +1,4 @@
+import itertools
 import json
 import logging
 
@@ -40,6 +41,14 @@ def test_grounded_answer_with_valid_citation(retriever) -> None:
     assert "chỉ dựa trên" in system["content"] and QUESTION in user["content"]
 
 
+def test_an_answer_without_markers_cites_the_passage_that_says_it(retriever) -> None:
+    with FakeOpenAI(lambda m: "Cây cầu dài 420 m, rộng 24 m.") as llm:  # small models forget [n]
+        answer = _responder(retriever, llm.url).answer(QUESTION)
+    assert answer.found and answer.note is None
+    assert answer.text == "Cây cầu dài 420 m, rộng 24 m [1]." and len(answer.citations) == 1
+    assert "420 m" in answer.citations[0].quote
+
+
 def test_citations_of_sources_that_do_not_exist_are_dropped(retriever) -> None:
     def reply(messages):
         return f"Cầu dài 420 m [{context_number(messages, '420 m')}][42]."
@@ -53,7 +62,8 @@ def test_citations_of_sources_that_do_not_exist_are_dropped(retriever) -> None:
     ("reply", "why"),
     [
         (lambda m: "Cầu dài 420 m [9].", "cites nothing that was retrieved"),
-        (lambda m: "Cầu dài 420 m.", "cites nothing"),
+        (lambda m: "Cây cầu rất đẹp và hiện đại nhất vùng.", "cites nothing, and nothing says it"),
+        (lambda m: "Có.", "cites nothing, and says too little to be attributed"),
         (lambda m: f"Cầu dài 999 m [{context_number(m, '420 m')}].", "a number not in the source"),
         (
             lambda m: f"Ông Trần Văn Tèo cho biết cầu dài 420 m [{context_number(m, '420 m')}].",
@@ -77,10 +87,40 @@ def test_untrustworthy_or_failed_generation_falls_back_to_extractive(
     assert SECRET not in json.dumps(answer.to_json(QUESTION), ensure_ascii=False)
 
 
+UNANSWERED = "Giá vé tham quan cầu vượt sông Thiếp là bao nhiêu?"  # retrieved, not answered
+
+
+def test_the_model_decides_what_it_can_answer_not_the_readers_threshold(retriever) -> None:
+    """The reader alone refuses this question; the model still reads the passages (the best
+    first, at most VNQA_LLM_PASSAGES of them) and may answer from them."""
+
+    def reply(messages):
+        return f"Cầu vượt sông Thiếp dài 420 m [{context_number(messages, '420 m')}]."
+
+    assert not Responder(retriever).answer(UNANSWERED).found
+    with FakeOpenAI(reply) as llm:
+        answer = _responder(retriever, llm.url).answer(UNANSWERED)
+    assert len(llm.requests) == 1 and answer.found and answer.citations
+    assert llm.requests[0]["body"]["messages"][1]["content"].count("<nguon so=") == 3
+
+
 def test_model_saying_not_found_is_a_refusal(retriever) -> None:
     with FakeOpenAI(lambda m: "KHÔNG TÌM THẤY") as llm:
+        answer = _responder(retriever, llm.url).answer(UNANSWERED)
+    assert llm.requests and not answer.found and answer.citations == ()
+
+
+def test_a_refusal_where_the_reader_is_confident_is_noted(retriever) -> None:
+    with FakeOpenAI(lambda m: "KHÔNG TÌM THẤY") as llm:
         answer = _responder(retriever, llm.url).answer(QUESTION)
-    assert not answer.found and answer.citations == ()
+    assert llm.requests and answer.found and answer.span == "420 m"
+    assert answer.note and "LLM found no answer" in answer.note
+
+
+def test_nothing_about_the_question_retrieved_is_refused_without_the_model(retriever) -> None:
+    with FakeOpenAI(lambda m: "Nguyễn Văn A [1].") as llm:
+        answer = _responder(retriever, llm.url).answer("Ai là Chủ tịch UBND huyện Quế Võ?")
+    assert not llm.requests and not answer.found
 
 
 def test_follow_up_is_rewritten_by_the_model(retriever) -> None:
@@ -173,3 +213,24 @@ def test_a_reply_echoing_the_api_key_never_shows_it(retriever, caplog) -> None:
     assert "sources do not" in caplog.text  # the reply was logged, masked
     assert key not in caplog.text
     assert key not in json.dumps(answer.to_json(QUESTION), ensure_ascii=False)
+
+
+def test_the_answer_streams_as_it_is_written_then_is_checked(retriever) -> None:
+    def reply(messages):
+        return f"Cây cầu dài 420 m, rộng 24 m [{context_number(messages, '420 m')}]."
+
+    seen: list[str] = []
+    with FakeOpenAI(reply) as llm:
+        answer = _responder(retriever, llm.url).answer(QUESTION, on_text=seen.append)
+    assert llm.streamed > 3 and len(seen) > 3  # arrived in pieces, each the text so far
+    assert all(b.startswith(a) for a, b in itertools.pairwise(seen))
+    assert seen[-1].startswith("Cây cầu dài 420 m") and answer.text.startswith(seen[-1][:17])
+    assert answer.found and answer.note is None and answer.citations
+
+
+def test_a_streamed_answer_that_fails_the_checks_is_replaced(retriever) -> None:
+    seen: list[str] = []
+    with FakeOpenAI(lambda m: "Cầu dài 999 m [1].") as llm:
+        answer = _responder(retriever, llm.url).answer(QUESTION, on_text=seen.append)
+    assert seen and "999" in seen[-1]
+    assert answer.found and "999" not in answer.text and "extractive" in answer.note

@@ -10,7 +10,7 @@ CITATION = Citation(1, "Tiêu đề", None, "/a.txt", None, "Câu trích.")
 
 
 def _echo(calls: list):
-    def answer(question, history, filt=None):
+    def answer(question, history, filt=None, on_text=None):
         calls.append((question, list(history)))
         return Answer(f"Trả lời: {question} [1]", True, (CITATION,), question=f"{question}?")
 

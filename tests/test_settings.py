@@ -109,3 +109,32 @@ def test_groups_read_their_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -
     )
     assert s.generative and s.llm.model == "qwen"
     assert (s.telegram.rate_limit, s.telegram.history_minutes) == (9, 5.0)
+
+
+def test_a_local_llm_is_generative_with_a_cpu_sized_timeout(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("VNQA_LLM_LOCAL", "true")
+    monkeypatch.setenv("VNQA_LLM_GGUF", "")  # empty: the bundled model
+    s = load_settings(_env_file=None)
+    assert s.generative and s.llm.runs_locally and s.llm.gguf is None
+    assert s.llm.request_timeout == 600.0
+    monkeypatch.delenv("VNQA_LLM_LOCAL")
+    assert Settings(_env_file=None).llm.request_timeout == 30.0  # a server answers faster
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    monkeypatch.setenv("VNQA_LLM_GGUF", str(gguf))  # a file implies a local model
+    assert load_settings(_env_file=None).llm.runs_locally
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"VNQA_LLM_GGUF": "/nowhere/model.gguf"}, "VNQA_LLM_GGUF: no such GGUF file"),
+        ({"VNQA_LLM_LOCAL": "true", "VNQA_LLM_BASE_URL": "http://x/v1"}, "not both"),
+        ({"VNQA_LLM_THREADS": "0"}, "VNQA_LLM_THREADS"),
+    ],
+)
+def test_bad_local_llm_settings_are_named(monkeypatch, env: dict, message: str) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(_env_file=None)

@@ -1,15 +1,19 @@
 """The bot through PTB's real Application and Bot, against a loopback Bot API server."""
 
 import asyncio
+import itertools
 import logging
 import time
 
 import pytest
 
 from bot.answering.responder import Responder
+from bot.app import build_generator
 from bot.frontends.cli_telegram import about_text
-from bot.frontends.strings import APOLOGY, NOT_ALLOWED
+from bot.frontends.strings import APOLOGY, NOT_ALLOWED, WRITING
 from bot.frontends.telegram import Policy, VnqaBot
+from bot.settings import Settings
+from tests.fake_openai import FakeOpenAI, context_number
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:SECRET-token-never-in-logs"
@@ -211,3 +215,36 @@ def test_strangers_in_groups_are_ignored_and_told_only_when_they_ask(make_bot) -
 
     sent = _run(make_bot(allowed_users=frozenset({1})), script).sent(-7)
     assert sent == [NOT_ALLOWED]
+
+
+def test_a_generative_answer_streams_into_one_message(retriever, seed_store) -> None:
+    """A first message at once, edits as the model writes (plain text, about once a second),
+    and a last edit with the checked answer and its citations."""
+
+    def reply(messages):
+        n = context_number(messages, "420 m")
+        return f"Cây cầu vượt sông Thiếp dài 420 m và rộng 24 m, hai làn mỗi chiều [{n}]."
+
+    with FakeOpenAI(reply, chunk_seconds=0.15) as llm:
+        settings = Settings(_env_file=None, llm={"base_url": llm.url, "model": "fake"})
+        responder = Responder(retriever, generator=build_generator(settings))
+        bot = VnqaBot(responder, Policy(), about=lambda: about_text(seed_store))
+
+        async def script(fake, wait):
+            fake.message("Cầu vượt sông Thiếp dài bao nhiêu mét?")
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not any(
+                m == "editMessageText" and p.get("parse_mode") == "HTML" for m, p in fake.calls
+            ):
+                await asyncio.sleep(0.05)
+
+        fake = _run(bot, script)
+    assert llm.streamed > 10 and fake.sent() == [WRITING]  # one message, then edits
+    edits = [
+        (t, p) for (m, p), t in zip(fake.calls, fake.times, strict=True) if m == "editMessageText"
+    ]
+    partial, (_, final) = edits[:-1], edits[-1]
+    assert partial and all("parse_mode" not in p and p["text"].endswith(" …") for _, p in partial)
+    assert all(b - a >= 0.9 for (a, _), (b, _) in itertools.pairwise(partial))  # flood-safe pace
+    assert "Cây cầu vượt sông Thiếp dài 420 m" in final["text"] and "[1]" in final["text"]
+    assert "<b>Nguồn</b>" in final["text"]

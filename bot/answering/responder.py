@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -36,7 +36,9 @@ _META_CUES = re.compile(
 class Generator(Protocol):
     """A generative answerer (an LLM) that may decline, returning None to fall back."""
 
-    def answer(self, question: str, hits: list[Hit]) -> Answer | None: ...
+    def answer(
+        self, question: str, hits: list[Hit], on_text: Callable[[str], None] | None = None
+    ) -> Answer | None: ...
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str | None: ...
 
@@ -60,9 +62,14 @@ class Responder:
         self.short_answers = short_answers
 
     def answer(
-        self, question: str, history: Sequence[Turn] = (), filt: SearchFilter | None = None
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filt: SearchFilter | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Answer ``question`` in Vietnamese with numbered citations, or say it is not found."""
+        """Answer ``question`` in Vietnamese with numbered citations, or say it is not found.
+        A generative answer's text, unchecked, streams to ``on_text`` while it is written."""
         began = time.perf_counter()
         query = analyse(question)
         problem = self._check(question, query)
@@ -74,7 +81,7 @@ class Responder:
         if query.intent is not Intent.FACT:
             answer = self._metadata_answer(query, filt)
         else:
-            answer = self._fact_answer(query, filt)
+            answer = self._fact_answer(query, filt, on_text)
         timings = dict(answer.timings)
         timings["total"] = (time.perf_counter() - began) * 1000
         return replace(answer, timings=timings, question=resolved)
@@ -116,22 +123,47 @@ class Responder:
         timings["read"] = (time.perf_counter() - t0) * 1000
         return hits, scored, timings
 
-    def _fact_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
+    def _fact_answer(
+        self, query: Query, filt: SearchFilter | None, on_text: Callable[[str], None] | None
+    ) -> Answer:
         hits, scored, timings = self.candidates(query, filt)
         chosen = choose_sentences(scored, query.kind, query.head)
-        if not chosen or not self.reader.found(max(chosen, key=lambda s: s.score)):
+        if not chosen:  # nothing about what was asked: no model is asked either
             return self._refusal(hits, timings)
+        found = self.reader.found(max(chosen, key=lambda s: s.score))
         if self.generator:
-            t0 = time.perf_counter()
-            generated = self.generator.answer(query.text, hits)
-            timings["generate"] = (time.perf_counter() - t0) * 1000
-            if generated is not None:
-                return Answer(
-                    generated.text, generated.found, generated.citations, timings, generated.note
-                )
-            note = "LLM answer unusable; extractive answer shown"
-            return self._extractive(query, chosen, timings, note)
+            return self._generated(query, scored, chosen, found, timings, on_text)
+        if not found:
+            return self._refusal(hits, timings)
         return self._extractive(query, chosen, timings)
+
+    def _generated(
+        self,
+        query: Query,
+        scored: list[Sentence],
+        chosen: list[Sentence],
+        found: bool,
+        timings: dict[str, float],
+        on_text: Callable[[str], None] | None,
+    ) -> Answer:
+        """The LLM's checked answer; the model, not the reader's threshold, decides whether
+        the passages answer. It reads the passages of the reader's best sentences first.
+        When its answer is unusable, or it finds none where the reader is confident, the
+        reader's answer is shown with a note saying so."""
+        t0 = time.perf_counter()
+        generated = self.generator.answer(query.text, passages_by_score(scored), on_text)
+        timings["generate"] = (time.perf_counter() - t0) * 1000
+        if generated is not None and (generated.found or not found):
+            return Answer(
+                generated.text, generated.found, generated.citations, timings, generated.note
+            )
+        if generated is not None:
+            note = "LLM found no answer; the extractive reader's answer is shown"
+        else:
+            note = "LLM answer unusable; extractive answer shown"
+        if not found:
+            return replace(self._refusal([s.hit for s in scored], timings), note=note)
+        return self._extractive(query, chosen, timings, note)
 
     def _whole_article(self, query: Query, best: Sentence, have: list[Sentence]) -> list[Sentence]:
         """Every other sentence of the best sentence's article (a list may run through it)."""
@@ -228,6 +260,16 @@ class Responder:
             return Answer(text, True, citations, timings, note, span=span.text)
         text = " ".join(f"{defuse_markers(s.text)} [{n}]" for n, s in enumerate(chosen, start=1))
         return Answer(text, True, citations, timings, note)
+
+
+def passages_by_score(scored: list[Sentence]) -> list[Hit]:
+    """Retrieved passages in the order of their best sentence's score, each once."""
+    best: dict[tuple[str, int], Sentence] = {}
+    for s in scored:
+        key = (s.hit.chunk.doc_id, s.hit.chunk.start)
+        if key not in best or s.score > best[key].score:
+            best[key] = s
+    return [s.hit for s in sorted(best.values(), key=lambda s: -s.score)]
 
 
 def _about_level(query: Query, s: Sentence, in_passage: bool, in_article: bool) -> int:

@@ -39,13 +39,15 @@ class Session:
         answer: Callable[..., Answer],
         question: str,
         filt: SearchFilter | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Answer:
         """Answer ``question`` with this conversation as context, and remember the turn.
 
-        ``answer`` is ``Responder.answer`` (or anything with its signature)."""
+        ``answer`` is ``Responder.answer`` (or anything with its signature); ``on_text``
+        receives a generative answer's text as it is written."""
         if self.expired():
             self.new()
-        result = answer(question, list(self.turns), filt)
+        result = answer(question, list(self.turns), filt, on_text)
         self.last, self.touched = result, time.time()
         if self.max_turns:
             self.turns.append(Turn(result.question, result.text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -84,6 +85,36 @@ def print_answer(answer: Answer) -> None:
             show(out, "    ", (f"“{before}”", "dim"))
 
 
+class StreamPrinter:
+    """Shows a generative answer's text on stderr as the model writes it (dim: unchecked);
+    the checked answer with its sources follows on stdout."""
+
+    def __init__(self) -> None:
+        self.shown = ""
+
+    def __call__(self, text: str) -> None:
+        delta = text[len(self.shown) :] if text.startswith(self.shown) else "\n" + text
+        self.shown = text
+        err.print(delta, style="dim", end="", markup=False, highlight=False, soft_wrap=True)
+
+    def done(self) -> None:
+        """End the streamed line, ready for the next answer."""
+        if self.shown:
+            err.print()
+        self.shown = ""
+
+
+def _answer_streamed(answer: Callable[..., Answer], app: App, *args: object) -> Answer:
+    """``answer(*args, on_text)``, streamed to the terminal when an LLM writes it."""
+    if not app.settings.generative:
+        return answer(*args)
+    printer = StreamPrinter()
+    try:
+        return answer(*args, on_text=printer)
+    finally:
+        printer.done()
+
+
 Since = Annotated[str | None, typer.Option(help="Only articles published on or after this date.")]
 Until = Annotated[str | None, typer.Option(help="Only articles published on or before this date.")]
 Site = Annotated[str | None, typer.Option(help="Only articles from this site.")]
@@ -110,7 +141,10 @@ def ask(
         responder = app.responder
         questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
         for q in questions:
-            answer = responder.answer(q, filt=filt)
+            if as_json:  # one object per question, never streamed
+                answer = responder.answer(q, filt=filt)
+            else:
+                answer = _answer_streamed(responder.answer, app, q, (), filt)
             if as_json:
                 sys.stdout.write(json.dumps(answer.to_json(q), ensure_ascii=False) + "\n")
                 sys.stdout.flush()
@@ -143,7 +177,7 @@ def chat(
             elif line == "/sources":
                 _print_sources(session.last)
             elif line:
-                print_answer(session.ask(app.responder.answer, line, filt))
+                print_answer(_answer_streamed(session.ask, app, app.responder.answer, line, filt))
 
 
 def _print_sources(answer: Answer | None) -> None:

@@ -6,6 +6,7 @@ NOT_ALLOWED = "Xin lỗi, bot này chỉ phục vụ người dùng được c�
 RATE_LIMITED = "Bạn hỏi hơi nhanh. Xin đợi khoảng {seconds} giây rồi hỏi tiếp nhé."
 APOLOGY = "Xin lỗi, đã có lỗi khi trả lời. Bạn thử lại sau ít phút nhé."
 ADMIN_ONLY = "Lệnh này chỉ dành cho quản trị viên."
+WRITING = "Đang đọc các bài viết và soạn câu trả lời…"
 NEW_CONVERSATION = "Đã bắt đầu cuộc trò chuyện mới."
 NO_SOURCES = "Chưa có nguồn nào."
 NO_SOURCES_YET = "Chưa có nguồn nào. Hãy đặt một câu hỏi trước."

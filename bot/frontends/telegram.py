@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, Message, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -41,12 +42,14 @@ from bot.frontends.strings import (
     NOT_ALLOWED,
     OPEN_CONVERSATIONS,
     RATE_LIMITED,
+    WRITING,
 )
 from bot.frontends.telegram_format import answer_messages, sources_messages
 from bot.redact import register_secret
 
 log = logging.getLogger(__name__)
 EVICT_EVERY_SECONDS = 300.0  # how often idle chats are dropped from chat_data
+EDIT_EVERY_SECONDS = 1.0  # a streamed answer's message is edited at most this often
 
 
 @dataclass
@@ -212,9 +215,35 @@ class VnqaBot:
             return
         await update.effective_chat.send_action(ChatAction.TYPING)
         session = self._session(context)
+        if self.responder.generator is not None:
+            await self._streamed(update, session, question)
+            return
         # The responder is synchronous and slow-ish: off the event loop, so other chats go on.
         answer = await asyncio.to_thread(session.ask, self.responder.answer, question)
         await self._send(update, answer_messages(answer))
+
+    async def _streamed(self, update: Update, session: Session, question: str) -> None:
+        """A generative answer: a first message at once, edited as the model writes (at most
+        once every EDIT_EVERY_SECONDS, plain text: unchecked), and finally the checked
+        answer with its citations."""
+        message = await update.effective_chat.send_message(WRITING)
+        written = [""]  # the text so far, set by the answering thread
+
+        def on_text(text: str) -> None:
+            written[0] = text
+
+        work = asyncio.ensure_future(
+            asyncio.to_thread(session.ask, self.responder.answer, question, None, on_text)
+        )
+        shown = ""
+        while not work.done():
+            await asyncio.wait({work}, timeout=EDIT_EVERY_SECONDS)
+            if not work.done() and written[0].strip() and written[0] != shown:
+                shown = written[0]
+                await _edit(message, f"{shown} …")
+        first, *rest = answer_messages(work.result())
+        await _edit(message, first, parse_mode=ParseMode.HTML)
+        await self._send(update, rest)
 
     async def _send(self, update: Update, messages: list[str]) -> None:
         for text in messages:
@@ -226,3 +255,12 @@ class VnqaBot:
         log.error("error while handling an update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat:
             await update.effective_chat.send_message(APOLOGY)
+
+
+async def _edit(message: Message, text: str, **options: Any) -> None:
+    """Edit a message; an edit that changes nothing is no error."""
+    try:
+        await message.edit_text(text, disable_web_page_preview=True, **options)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
