@@ -1,0 +1,109 @@
+"""Lexical top-k: today's SQLite FTS5 against tantivy (BM25, block-max WAND), same queries.
+
+The store's folded chunk texts are indexed into a tantivy index (split at non-word
+characters as FTS5 does; the diacritic folding is the store's own). Each question is
+analysed as the retriever does; FTS5 runs the store's own search (selective terms and phrases), and
+tantivy gets the same terms and phrases as one "any of" query. Reported: time per query
+(p50/p95), and how much of FTS5's top k tantivy also returns (its recall of FTS5's top k).
+
+    pip install tantivy
+    python -m bench.lexical_engines --data-dir STORE [--questions 200] [--k 30]  # repo root
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import tantivy
+
+from bench.query_latency import pct, questions
+from bot.answering.query import analyse
+from bot.app import App
+from bot.settings import Settings
+
+
+def build(db: Path, folder: Path) -> tantivy.Index:
+    """A tantivy index of every chunk's folded text, keyed by the catalog's chunk id."""
+    schema = (
+        tantivy.SchemaBuilder()
+        .add_text_field("chunk_id", stored=True, tokenizer_name="raw")
+        .add_text_field("folded", stored=False, tokenizer_name="default")
+        .build()
+    )
+    index = tantivy.Index(schema, path=str(folder))
+    writer = index.writer(heap_size=200_000_000, num_threads=2)
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = con.execute(
+        "SELECT c.chunk_id, f.folded FROM chunks c JOIN chunks_fts f ON f.rowid = c.rowid"
+    )
+    for chunk_id, folded in rows:
+        words = " ".join(w.lower() for w in folded.replace("\n", " ").split())
+        writer.add_document(tantivy.Document(chunk_id=chunk_id, folded=words))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return index
+
+
+def tantivy_query(index: tantivy.Index, terms: list[str], phrases: list[str]) -> tantivy.Query:
+    """Any of the terms or phrases (BM25 over the folded field)."""
+    parts = [tantivy.Query.term_query(index.schema, "folded", t) for t in terms if " " not in t]
+    for phrase in phrases:
+        words = phrase.split()
+        if len(words) > 1:
+            parts.append(tantivy.Query.phrase_query(index.schema, "folded", words))
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--model-dir", type=Path, default=None)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--k", type=int, default=30)
+    args = parser.parse_args()
+    settings = Settings(_env_file=None, data_dir=args.data_dir, model_dir=args.model_dir)
+    with App(settings) as app:
+        store = app.store
+        db = next((args.data_dir / "index").glob("chunks-*.sqlite3"))
+        folder = Path(tempfile.mkdtemp(prefix="tantivy-"))
+        t0 = time.perf_counter()
+        index = build(db, folder)
+        built = time.perf_counter() - t0
+        searcher = index.searcher()
+        fts_ms, tan_ms, overlap = [], [], []
+        for q in questions(args.questions):
+            query = analyse(q)
+            t0 = time.perf_counter()
+            old = store.lexical_search(query.terms, args.k, phrases=query.phrases)
+            fts_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            # the same selective terms FTS5 searches, so both answer the same question
+            terms = store.catalog._selective(list(query.terms))
+            found = searcher.search(tantivy_query(index, terms, query.phrases), args.k)
+            new = [searcher.doc(a)["chunk_id"][0] for _, a in found.hits]
+            tan_ms.append((time.perf_counter() - t0) * 1000)
+            if old:
+                overlap.append(len({h.chunk_id for h in old} & set(new)) / len(old))
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        print(
+            f"store {args.data_dir}: {store.chunk_count()} chunks; tantivy index built in "
+            f"{built:.1f} s, {size / 2**20:.0f} MiB"
+        )
+        for name, ms in (("fts5", fts_ms), ("tantivy", tan_ms)):
+            print(
+                f"  {name:8} p50 {pct(ms, 50):7.1f}  p95 {pct(ms, 95):7.1f}  "
+                f"mean {statistics.fmean(ms):7.1f} ms"
+            )
+        print(f"  tantivy returns {statistics.fmean(overlap):.3f} of FTS5's top {args.k}")
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
