@@ -7,7 +7,7 @@ tantivy gets the same terms and phrases as one "any of" query. Reported: time pe
 (p50/p95), and how much of FTS5's top k tantivy also returns (its recall of FTS5's top k).
 
     pip install tantivy
-    python -m bench.lexical_engines --data-dir STORE [--questions 200] [--k 30]  # repo root
+    python -m bench.lexical_engines --data-dir STORE [--questions 200] [--k 30] [--quality]
 """
 
 from __future__ import annotations
@@ -22,10 +22,15 @@ from pathlib import Path
 
 import tantivy
 
-from bench.query_latency import pct, questions
+from bench.query_latency import EVAL, pct, questions
 from bot.answering.query import analyse
+from bot.answering.retrieval import HybridRetriever
 from bot.app import App
+from bot.evaluate import load_eval_set, score_retrieval
 from bot.settings import Settings
+from ingest.store.fulltext import LexicalHit
+
+QUERIES = EVAL / "vietnews_dev_queries.jsonl"
 
 
 def build(db: Path, folder: Path) -> tantivy.Index:
@@ -61,12 +66,41 @@ def tantivy_query(index: tantivy.Index, terms: list[str], phrases: list[str]) ->
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
 
 
+class TantivyLexical:
+    """The store's read side with tantivy as its lexical search (for retrieval quality)."""
+
+    def __init__(self, store, index: tantivy.Index) -> None:
+        self.store, self.index, self.searcher = store, index, index.searcher()
+
+    def __getattr__(self, name: str):
+        return getattr(self.store, name)
+
+    def lexical_search(self, terms, k, *, phrases=(), filt=None) -> list[LexicalHit]:
+        query = tantivy_query(self.index, self.store.catalog._selective(list(terms)), phrases)
+        found = self.searcher.search(query, k)
+        return [LexicalHit(self.searcher.doc(a)["chunk_id"][0], s) for s, a in found.hits]
+
+
+def retrieval_quality(app: App, index: tantivy.Index) -> None:
+    """Hybrid MRR@10 / recall@10 on the vietnews dev queries, FTS5 and tantivy lexical sides."""
+    _, rows = load_eval_set(QUERIES)
+    for name, store in (("fts5", app.store), ("tantivy", TantivyLexical(app.store, index))):
+        retriever = HybridRetriever(store=store, embedder=app.embedder)
+        for diacritics in (True, False):
+            r = score_retrieval(retriever, rows, diacritics=diacritics)
+            print(
+                f"  hybrid, {name:8} diacritics={diacritics!s:5} MRR@10 {r.mrr:.3f} "
+                f"recall@10 {r.recall:.3f} ({r.queries} queries)"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--model-dir", type=Path, default=None)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--k", type=int, default=30)
+    parser.add_argument("--quality", action="store_true", help="also hybrid MRR@10 (minutes)")
     args = parser.parse_args()
     settings = Settings(_env_file=None, data_dir=args.data_dir, model_dir=args.model_dir)
     with App(settings) as app:
@@ -102,6 +136,8 @@ def main() -> None:
                 f"mean {statistics.fmean(ms):7.1f} ms"
             )
         print(f"  tantivy returns {statistics.fmean(overlap):.3f} of FTS5's top {args.k}")
+        if args.quality:
+            retrieval_quality(app, index)
         shutil.rmtree(folder)
 
 
