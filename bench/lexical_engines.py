@@ -76,6 +76,7 @@ class TantivyLexical:
         return getattr(self.store, name)
 
     def lexical_search(self, terms, k, *, phrases=(), filt=None) -> list[LexicalHit]:
+        """The same selective terms and phrases FTS5 searches, so both answer one question."""
         query = tantivy_query(self.index, self.store.catalog._selective(list(terms)), phrases)
         found = self.searcher.search(query, k)
         return [LexicalHit(self.searcher.doc(a)["chunk_id"][0], s) for s, a in found.hits]
@@ -110,7 +111,7 @@ def main() -> None:
         t0 = time.perf_counter()
         index = build(db, folder)
         built = time.perf_counter() - t0
-        searcher = index.searcher()
+        tantivy_side = TantivyLexical(store, index)
         fts_ms, tan_ms, overlap = [], [], []
         for q in questions(args.questions):
             query = analyse(q)
@@ -118,10 +119,10 @@ def main() -> None:
             old = store.lexical_search(query.terms, args.k, phrases=query.phrases)
             fts_ms.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            # the same selective terms FTS5 searches, so both answer the same question
-            terms = store.catalog._selective(list(query.terms))
-            found = searcher.search(tantivy_query(index, terms, query.phrases), args.k)
-            new = [searcher.doc(a)["chunk_id"][0] for _, a in found.hits]
+            new = [
+                h.chunk_id
+                for h in tantivy_side.lexical_search(query.terms, args.k, phrases=query.phrases)
+            ]
             tan_ms.append((time.perf_counter() - t0) * 1000)
             if old:
                 overlap.append(len({h.chunk_id for h in old} & set(new)) / len(old))
