@@ -23,6 +23,12 @@ QUE_PHONG = [
         "content": "Cầu treo bản Na Chạng dài 120 m, rộng 1,5 m, tổng vốn 6 tỉ đồng [9]. "
         "Theo Chủ tịch UBND xã, cây cầu giúp 300 hộ dân đi lại thuận tiện [1][2].",
     },
+    {
+        "id": "kr-1",
+        "title": "Hội nghị thượng đỉnh liên Triều tại Bình Nhưỡng",
+        "content": "Tổng thống Hàn Quốc Moon Jae-in đã tới Bình Nhưỡng, Triều Tiên sáng nay. "
+        "Hai bên bàn về hợp tác kinh tế trong ba ngày.",
+    },
 ]
 
 
@@ -46,6 +52,7 @@ def responder(tmp_path_factory, e5) -> Responder:
 @pytest.mark.parametrize(
     "question",
     [
+        "Ai là tổng thống Triều Tiên?",
         "Ai là Bí thư Huyện ủy Đức Hòa?",
         "bi thu huyen uy duc hoa la ai",
         "Huyện Kỳ Sơn có bao nhiêu xã?",
@@ -56,6 +63,11 @@ def responder(tmp_path_factory, e5) -> Responder:
 def test_a_question_about_an_absent_entity_is_refused(responder: Responder, question) -> None:
     answer = responder.answer(question)
     assert not answer.found and answer.citations == (), answer.text
+
+
+def test_the_office_of_the_country_asked_is_answered(responder: Responder) -> None:
+    answer = responder.answer("Ai là tổng thống Hàn Quốc?")
+    assert answer.found and "Moon Jae-in" in answer.text, answer.text
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,10 @@ import pytest
 from bot.answering.entities import (
     names_all,
     names_other_place,
+    office_of_other_country,
     place_kinds,
     places_in,
+    question_countries,
     question_entities,
 )
 
@@ -59,3 +61,27 @@ def test_a_sentence_about_another_district_is_another_place() -> None:
     assert not names_other_place(["thach that"], kinds, "huyện Thạch Thất và tỉnh Long An")
     assert not names_other_place(["thach that"], kinds, "thị xã thực hiện đạt 14/14 chỉ tiêu")
     assert not names_other_place(["thach that"], {}, "huyện Đức Hòa")  # kind unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "other"),
+    [
+        ("Ai là tổng thống Triều Tiên?", "Tổng thống Hàn Quốc tới Triều Tiên hôm nay.", True),
+        ("Ai là bộ trưởng Tài chính Pháp?", "Bộ trưởng Bộ Tài chính Mỹ Henry Paulson nói.", True),
+        ("Ai là bộ trưởng Tài chính Pháp?", "Bộ trưởng Tài chính của Pháp Bruno Le Maire.", False),
+        ("Ai la thu tuong Duc?", "Thủ tướng Đức Angela Merkel phát biểu.", False),
+        ("Ai là thủ tướng?", "Thủ tướng Đức Angela Merkel phát biểu.", False),
+        ("Ai là thủ tướng Nhật Bản?", "Ông Kishida gặp Thủ tướng. Mỹ ủng hộ.", False),
+    ],
+)
+def test_an_office_of_another_country(question: str, sentence: str, other: bool) -> None:
+    countries = question_countries(question)
+    focus = ["thủ", "tướng"] if "thủ tướng" in question else None
+    focus = focus or (["tổng", "thống"] if "tổng thống" in question else ["bộ", "trưởng"])
+    assert office_of_other_country(countries, focus, sentence) is other
+
+
+def test_countries_are_capitalised_names_in_either_form() -> None:
+    assert question_countries("Ai là tổng thống Hàn Quốc hay Mỹ?") == ["han quoc", "my"]
+    assert question_countries("Ai la thu tuong Nhat Ban?") == ["nhat ban"]
+    assert question_countries("công ty mỹ phẩm nào lớn nhất?") == []

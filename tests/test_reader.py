@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bot.answering.query import analyse
-from bot.answering.reader import FEATURES, Features, Reader, ReaderModel, logistic
+from bot.answering.reader import FEATURES, Features, Reader, ReaderModel, asks, logistic
 from bot.answering.sentences import Sentence
 from bot.answering.span import SPAN_FEATURES
 
@@ -79,3 +79,16 @@ def test_a_short_answer_needs_its_type_threshold(question: str, shown: str | Non
     model = ReaderModel({"bias": 0.0}, 0.5, {"bias": 0.0, "nearest": 3.0}, thresholds)
     span = Reader(model).short_answer(analyse(question), _sentence(BRIDGE))
     assert (span.text if span else None) == shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question_like"),
+    [
+        ("Tên khai sinh thời nhỏ của Bác Hồ là gì.", 1.0),
+        ("Antonella Roccuzzo có sung sướng khi làm vợ Messi?", 1.0),
+        ("ten khai sinh cua bac ho la gi", 1.0),
+        ("Tên khai sinh của Bác Hồ là Nguyễn Sinh Cung.", 0.0),
+    ],
+)
+def test_a_sentence_that_is_itself_a_question(sentence: str, question_like: float) -> None:
+    assert asks(sentence) == question_like

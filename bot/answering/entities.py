@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.answering.lexicon import (
+    COUNTRIES,
     ENDS_NAME,
     ENDS_NAME_FOLDED,
     NAME,
@@ -22,6 +23,9 @@ from bot.answering.lexicon import (
 from ingest.text.textnorm import has_diacritics, normalize_query
 
 MAX_NAME_WORDS = 4  # words taken after a place head in a lower-case question
+OWNER_WINDOW = 4  # words after an office in which its country stands: "Bộ Tài chính của Mỹ"
+_COUNTRY_WORDS = max(len(c) for c in COUNTRIES)
+_CLAUSE_END = re.compile(r"[.!?;]\s")
 
 
 def _ends_name(token: str) -> bool:
@@ -128,3 +132,37 @@ def names_other_place(entities: list[str], kinds: dict[str, str], text: str) -> 
     'Huyện ủy Đức Hòa' for a question about huyện Thạch Thất."""
     wanted = set(kinds.values())
     return any(kind in wanted and name not in entities for kind, name in places_in(text))
+
+
+def _countries(tokens: list[str]) -> list[tuple[int, str]]:
+    """(index, folded name) of each capitalised country name among ``tokens``."""
+    out = []
+    for i in range(len(tokens)):
+        for n in range(_COUNTRY_WORDS, 0, -1):
+            name = COUNTRIES.get(tuple(tokens[i : i + n]))
+            if name:
+                out.append((i, name))
+                break
+    return out
+
+
+def question_countries(question: str) -> list[str]:
+    """Folded names of the countries a question names, capitalised: 'Pháp' -> ['phap']."""
+    return list(dict.fromkeys(name for _, name in _countries(WORD.findall(question))))
+
+
+def office_of_other_country(countries: list[str], focus: list[str], text: str) -> bool:
+    """Whether ``text`` puts the asked office under another country than the question's:
+    'Tổng thống Hàn Quốc' for 'Ai là tổng thống Triều Tiên?'."""
+    if not countries or not focus:
+        return False
+    want, n = [folded(f) for f in focus], len(focus)
+    for clause in _CLAUSE_END.split(normalize_query(text)):
+        tokens = WORD.findall(clause)
+        low, found = [folded(t) for t in tokens], _countries(tokens)
+        for i in range(len(low) - n + 1):
+            if low[i : i + n] == want:
+                after = [c for j, c in found if i + n <= j < i + n + OWNER_WINDOW]
+                if after and after[0] not in countries:
+                    return True
+    return False

@@ -177,6 +177,28 @@ MODIFIERS = frozenset(
     _both(["phó", "nguyên", "cựu", "quyền", "bố", "cha", "mẹ", "con", "vợ", "chồng", "em",
            "anh", "chị", "cháu"])
 )  # fmt: skip
+# Countries, capitalised as news names them: "Tổng thống Hàn Quốc", "Bộ Tài chính Mỹ". An
+# office followed by another country than the one asked about is another office holder.
+_COUNTRY_NAMES = (
+    "Việt Nam", "Mỹ", "Hoa Kỳ", "Pháp", "Anh", "Đức", "Nga", "Trung Quốc", "Nhật Bản", "Nhật",
+     "Hàn Quốc", "Triều Tiên", "Ấn Độ", "Lào", "Campuchia", "Thái Lan", "Singapore",
+     "Malaysia", "Indonesia", "Philippines", "Myanmar", "Úc", "Australia", "Canada", "Ý",
+     "Tây Ban Nha", "Bồ Đào Nha", "Hà Lan", "Bỉ", "Thụy Sĩ", "Thụy Điển", "Na Uy", "Đan Mạch",
+     "Phần Lan", "Ba Lan", "Ukraine", "Israel", "Iran", "Iraq", "Ai Cập", "Nam Phi", "Brazil",
+     "Argentina", "Mexico", "Cuba", "Đài Loan", "Mông Cổ", "Thổ Nhĩ Kỳ", "Hy Lạp", "Áo",
+     "Séc", "Hungary", "New Zealand", "Ả Rập Xê Út", "Pakistan", "Bangladesh", "Venezuela"
+)  # fmt: skip
+# Each country's name in both forms, as word tuples ('Hàn', 'Quốc') -> its folded name.
+COUNTRIES = {
+    tuple(form.split()): folded(name)
+    for name in _COUNTRY_NAMES
+    for form in (name, strip_diacritics(name))
+}
+# Words that make a sentence a question, not an answer: "Tên khai sinh của Bác Hồ là gì."
+INTERROGATIVES = _both(
+    ["là ai", "là gì", "bao nhiêu", "khi nào", "ở đâu", "như thế nào", "tại sao", "vì sao",
+     "bao giờ", "có phải"]
+)  # fmt: skip
 # A time expression in an answer: "năm 2025", "tháng 10", "15/3", "2021".
 TIME = re.compile(
     r"\b(?:năm|tháng|ngày|quý|cuối|đầu|giữa)\s+\S*\d|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"

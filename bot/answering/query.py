@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.answering.entities import place_kinds, question_entities
+from bot.answering.entities import place_kinds, question_countries, question_entities
 from bot.answering.lexicon import (
     ABBREVIATIONS,
     ARTICLE_Q,
@@ -73,6 +73,7 @@ class Query:
     head: str | None  # the place kind a list asks for: 'huyện'
     entities: list[str]  # folded names the question is about: ['duc hoa']
     places: dict[str, str]  # the kind of place an entity is, where said: {'duc hoa': 'huyện'}
+    countries: list[str]  # folded countries the question names, capitalised: ['trieu tien']
     numbers: list[str]  # numbers the question gives: ['2025']
     noun: list[str]  # folded words naming what is asked for: ['cao', 'toc'] in 'cao tốc nào'
     unit: str | None  # folded unit a quantity is asked in: 'm' in 'dài bao nhiêu mét'
@@ -171,6 +172,7 @@ def analyse(question: str) -> Query:
         head=list_head(text),
         entities=entities,
         places=place_kinds(text, entities),
+        countries=question_countries(text),
         numbers=NUMBER.findall(text),
         noun=asked_noun(text),
         unit=asked_unit(text),

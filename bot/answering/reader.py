@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from bot.answering.lexicon import MODIFIERS, expand_abbreviations, folded
+from bot.answering.lexicon import INTERROGATIVES, MODIFIERS, WORD, expand_abbreviations, folded
 from bot.answering.query import NUMBER, AnswerType, Query, content_terms
 from bot.answering.sentences import Sentence, has_answer_shape
 from bot.answering.span import Span, span_candidates
@@ -54,6 +54,7 @@ FEATURES = (
     "first",
     "lexical_share",
     "length",
+    "asks",
 )
 
 
@@ -244,7 +245,14 @@ class Features:
             "first": float(sentence.start == sentence.hit.chunk.start),
             "chunk_lexical": sentence.hit.lexical or 0.0,
             "length": math.log1p(len(words)),
+            "asks": asks(sentence.text),
         }
+
+
+def asks(text: str) -> float:
+    """1 for a sentence that is itself a question ('Tên khai sinh của Bác Hồ là gì.')."""
+    padded = " " + " ".join(WORD.findall(folded(text))) + " "
+    return float("?" in text or any(f" {w} " in padded for w in INTERROGATIVES))
 
 
 def _rules(f: dict[str, float]) -> float:

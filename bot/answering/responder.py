@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from bot.answering.answer import Answer, Citation, defuse_markers
-from bot.answering.entities import names_all, names_other_place
+from bot.answering.entities import names_all, names_other_place, office_of_other_country
 from bot.answering.followup import Turn, rewrite_followup
 from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms
 from bot.answering.reader import Reader, idf_weights
@@ -180,7 +180,13 @@ class Responder:
         return self.reader.score(query, extra, self._idf(query))
 
     def _about(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
-        """The sentences about what the question names, each with its ``about`` level."""
+        """The sentences about what the question names, each with its ``about`` level; none
+        that puts the asked office under another country ('Tổng thống Hàn Quốc')."""
+        sentences = [
+            s
+            for s in sentences
+            if not office_of_other_country(query.countries, query.focus, s.text)
+        ]
         if not query.entities:
             return sentences
         passages: dict[tuple[str, int], bool] = {}
