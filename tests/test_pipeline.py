@@ -93,6 +93,9 @@ class _StopAfter:
         if self.n == 0:
             raise KeyboardInterrupt
 
+    def converting(self, chunks: int, total: int) -> None:
+        pass
+
 
 def test_interrupted_run_keeps_its_work_and_the_next_run_resumes(
     store: Store, make_ingestor, corpus: Path

@@ -33,6 +33,7 @@ def test_dotenv_is_read_from_the_working_directory(tmp_path: Path) -> None:
         ({"telegram_admins": "12,x"}, "VNQA_TELEGRAM_ADMINS"),
         ({"embedding_model": "nonexistent"}, "VNQA_EMBEDDING_MODEL"),
         ({"min_support": "1.5"}, "VNQA_MIN_SUPPORT"),
+        ({"lexical_engine": "lucene"}, "VNQA_LEXICAL_ENGINE"),
     ],
 )
 def test_invalid_values_name_the_variable(

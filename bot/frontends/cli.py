@@ -68,6 +68,10 @@ class _RichProgress:
             err.print(f"embedded {self.done}/{self.total} articles, {self.chunks} chunks")
             self.next_report += 0.1
 
+    def converting(self, chunks: int, total: int) -> None:
+        if chunks == total or chunks % 50_000 < 5_000:  # the index is built 5,000 at a time
+            err.print(f"building the full-text index: {chunks}/{total} chunks")
+
     def stop(self) -> None:
         self.bar.stop()
 
@@ -87,6 +91,8 @@ def _print_summary(s: IngestSummary, verbose: bool, problem_log: Path | None) ->
     show(out, ("chunks written", "bold"), f": {s.chunks} in {s.seconds:.1f} s ({rate})")
     if s.recovered:
         out.print(f"recovered {s.recovered} articles left half-written by an interrupted run")
+    if s.converted:
+        out.print("the store's full-text index now uses the configured VNQA_LEXICAL_ENGINE")
     shown = s.problems if verbose else s.problems[:MAX_PROBLEMS_SHOWN]
     for problem in shown:
         show(err, ("•", "yellow"), f" {problem}", soft_wrap=True)
@@ -146,6 +152,17 @@ def ingest(
 
 
 @app.command()
+def reindex() -> None:
+    """Convert the store to VNQA_LEXICAL_ENGINE once, from its own text (nothing re-embedded)."""
+    from bot.app import App
+
+    settings = settings_from_env()
+    with App(settings, readonly=False) as vnqa, vnqa.store.writer_lock():
+        changed = vnqa.store.settle(_RichProgress().converting)
+    out.print(f"full-text engine: {settings.lexical_engine}" + ("" if changed else " (unchanged)"))
+
+
+@app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     check: Annotated[
@@ -195,6 +212,7 @@ def _print_stats(info: dict) -> None:
         f": {info['embedding_model']} (collection {info['collection']})",
     )
     show(out, ("store", bold), f": {info['location']}, {info['size_bytes'] / 2**20:.1f} MiB")
+    show(out, ("full-text engine", bold), f": {info['lexical_engine']}")
     if "consistency" in info:
         c = info["consistency"]
         verdict = ("consistent", "green") if c["ok"] else ("INCONSISTENT", "red")
@@ -205,7 +223,8 @@ def _print_stats(info: dict) -> None:
             verdict,
             f": {c['missing_vectors']} chunks without a vector, "
             f"{c['orphan_vectors']} vectors without a chunk, {c['fts_mismatch']} full-text "
-            f"mismatches, {c['pending']} half-written",
+            f"mismatches, {c['lexical_mismatch']} tantivy mismatches, {c['pending']} "
+            "half-written",
         )
     if info["pending"]:
         show(

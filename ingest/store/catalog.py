@@ -140,6 +140,16 @@ class Catalog(FullTextSearch):
         row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
 
+    def meta(self, key: str) -> str | None:
+        """A value the store records about itself ('lexical_engine'), or None."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Record a value about the store (readers see it as a new generation)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES(?, ?)", (key, value))
+
     def hashes(self) -> dict[str, str]:
         """Content hash of every stored article."""
         return dict(self.db.execute("SELECT doc_id, content_hash FROM articles"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingest.models import Chunk, SearchFilter
@@ -26,11 +27,15 @@ def fts_fields(chunk: Chunk) -> tuple[str, str]:
     return exact, strip_diacritics(exact)
 
 
+def query_parts(terms: list[str], phrases: list[str]) -> list[list[str]]:
+    """The words of each distinct folded term or phrase to search for (any of them)."""
+    parts = [p for p in dict.fromkeys([*terms, *phrases]) if _WORD.search(p)]
+    return [_WORD.findall(p.lower()) for p in parts]
+
+
 def fts_match(terms: list[str], phrases: list[str]) -> str:
     """An FTS5 MATCH expression: any of the folded ``terms`` or ``phrases``, each quoted."""
-    parts = [p for p in dict.fromkeys([*terms, *phrases]) if _WORD.search(p)]
-    quoted = (" ".join(_WORD.findall(p.lower())) for p in parts)
-    return " OR ".join(f'"{q}"' for q in quoted)
+    return " OR ".join(f'"{" ".join(words)}"' for words in query_parts(terms, phrases))
 
 
 def filter_sql(filt: SearchFilter | None, alias: str = "a") -> tuple[str, list[object]]:
@@ -76,7 +81,7 @@ class FullTextSearch:
         Words in more than a tenth of all chunks are searched only inside ``phrases``: on
         their own they match nearly everything, which costs time and adds no ranking signal.
         """
-        match = fts_match(self._selective(list(terms)), list(phrases))
+        match = fts_match(self.selective(list(terms)), list(phrases))
         if not match:
             return []
         cond, args = filter_sql(filt)
@@ -88,6 +93,19 @@ class FullTextSearch:
         )
         return [LexicalHit(cid, float(score)) for cid, score in rows]
 
+    def folded_texts(self, doc_ids: list[str] | None = None) -> Iterator[tuple[str, str, str]]:
+        """(chunk id, doc id, folded text) of every chunk, or of these articles' chunks: what
+        a derived lexical index is built from."""
+        select = (
+            "SELECT c.chunk_id, c.doc_id, f.folded FROM chunks c "
+            "JOIN chunks_fts f ON f.rowid = c.rowid"
+        )
+        if doc_ids is None:
+            yield from self.db.execute(select)
+            return
+        for doc_id in doc_ids:
+            yield from self.db.execute(f"{select} WHERE c.doc_id = ?", (doc_id,))
+
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """How many chunks contain each folded term (for IDF weights)."""
         out: dict[str, int] = {}
@@ -98,10 +116,23 @@ class FullTextSearch:
             out[term] = int(row[0]) if row else 0
         return out
 
-    def _selective(self, terms: list[str], share: float = 0.1, keep: int = 2) -> list[str]:
-        if len(terms) <= keep:
+    def selective(self, terms: list[str]) -> list[str]:
+        """The terms worth searching on their own (see ``selective_terms``)."""
+        if len(terms) <= KEEP_TERMS:
             return terms
-        df = self.document_frequencies(terms)
-        limit = share * max(self.chunk_count(), 1)
-        rare = [t for t in terms if df.get(t, 0) <= limit]
-        return rare if len(rare) >= keep else sorted(terms, key=lambda t: df.get(t, 0))[:keep]
+        return selective_terms(terms, self.document_frequencies(terms), self.chunk_count())
+
+
+SHARE_TERMS, KEEP_TERMS = 0.1, 2
+
+
+def selective_terms(terms: list[str], df: dict[str, int], total: int) -> list[str]:
+    """The terms in at most a tenth of the ``total`` chunks (at least the two rarest): a word
+    in nearly every chunk costs time and adds no ranking signal on its own."""
+    if len(terms) <= KEEP_TERMS:
+        return terms
+    limit = SHARE_TERMS * max(total, 1)
+    rare = [t for t in terms if df.get(t, 0) <= limit]
+    if len(rare) >= KEEP_TERMS:
+        return rare
+    return sorted(terms, key=lambda t: df.get(t, 0))[:KEEP_TERMS]

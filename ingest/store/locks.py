@@ -7,12 +7,17 @@ Embedded Chroma is not process-safe, so processes coordinate through two lock fi
 - ``chroma.lock``: held exclusively while a writer changes Chroma's files (one batch, well
   under a second), and shared while a reader (the bot, ``vnqa ask``) loads them. A reader
   therefore never loads a half-written index, and never waits longer than one batch.
+
+A reader that may not write the store's files (a read-only mount, another user's store) reads
+a private copy of them: Chroma and tantivy both open lock files even to read.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +26,18 @@ from ingest.errors import StoreError
 
 WRITER = "ingest.lock"
 CHROMA = "chroma.lock"
+
+
+def writable(folder: Path) -> bool:
+    """True when this process may change ``folder`` and every file in it."""
+    return all(os.access(p, os.W_OK) for p in [folder, *folder.rglob("*")])
+
+
+def private_copy(folder: Path, prefix: str) -> Path:
+    """A copy of ``folder`` (lock files left out) in a new temporary folder of its own."""
+    copy = Path(tempfile.mkdtemp(prefix=prefix)) / folder.name
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*.lock"))
+    return copy
 
 
 def _open(path: Path) -> int:

@@ -13,14 +13,11 @@ they reload it when the catalog says it changed, at most every ``refresh_seconds
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +25,10 @@ import numpy as np
 
 from ingest.models import Article, Chunk, SearchFilter
 from ingest.store.catalog import Catalog
-from ingest.store.fulltext import LexicalHit
-from ingest.store.locks import chroma_files, sole_writer
+from ingest.store.consistency import Consistency, compare
+from ingest.store.fulltext import LexicalHit, fts_fields
+from ingest.store.lexical import TANTIVY, LexicalSide, Report
+from ingest.store.locks import chroma_files, private_copy, sole_writer, writable
 from ingest.store.vectors import (
     DenseHit,
     VectorIndex,
@@ -42,36 +41,13 @@ from ingest.store.vectors import (
 log = logging.getLogger(__name__)
 
 
-def _writable(folder: Path) -> bool:
-    """True when this process may change every file Chroma keeps in ``folder``."""
-    files = [folder, *folder.rglob("*")]
-    return all(os.access(p, os.W_OK) for p in files)
-
-
 EmbedFn = Callable[[list[str]], np.ndarray]
 Item = tuple[Article, str, list[Chunk]]  # article, content hash, chunks
 
 
-@dataclass(frozen=True)
-class Consistency:
-    """How the two sides of the store compare."""
-
-    catalog_chunks: int
-    vector_chunks: int
-    missing_vectors: int  # chunks in SQLite without a vector
-    orphan_vectors: int  # vectors without a chunk in SQLite
-    pending: int
-    fts_mismatch: int  # chunks without a full-text row, plus full-text rows without a chunk
-
-    @property
-    def ok(self) -> bool:
-        """True when both sides hold exactly the same chunks and nothing is half-written."""
-        problems = (self.missing_vectors, self.orphan_vectors, self.pending, self.fts_mismatch)
-        return not any(problems)
-
-
 class Store:
-    """Chunks of one embedding model: vectors in Chroma, text and FTS5 in SQLite."""
+    """Chunks of one embedding model: vectors in Chroma, text and FTS5 in SQLite, and
+    (unless the store uses FTS5 to rank) a tantivy index of the same text."""
 
     def __init__(
         self,
@@ -81,6 +57,7 @@ class Store:
         *,
         refresh_seconds: float = 30.0,
         readonly: bool = False,
+        lexical_engine: str = TANTIVY,
     ) -> None:
         self.data_dir = data_dir
         self.readonly = readonly
@@ -88,6 +65,13 @@ class Store:
         self.chroma_url = chroma_url
         self.refresh_seconds = refresh_seconds
         self.catalog = Catalog(data_dir / "index" / f"{self.name}.sqlite3", readonly=readonly)
+        self.lexical = LexicalSide(
+            self.catalog,
+            data_dir / "index" / f"{self.name}.tantivy",
+            lexical_engine,
+            refresh_seconds=refresh_seconds,
+            readonly=readonly,
+        )
         self._vectors: VectorIndex | None = None
         self._client: Any = None
         self._snapshot: Path | None = None  # a private copy of a read-only Chroma folder
@@ -106,7 +90,7 @@ class Store:
         if self._client is not None:
             self._client.close()  # embedded Chroma caches one index per path until closed
         self._client = connect(self._chroma_path(), self.chroma_url)
-        self._vectors = VectorIndex(self._client, self.name)
+        self._vectors = VectorIndex(self._client, self.name, writer=not self.readonly)
         self._generation = self.catalog.generation()
         self._loaded_at = time.monotonic()
 
@@ -118,13 +102,13 @@ class Store:
         is read from a copy made under the shared lock (and made again on reload).
         """
         path = self.data_dir / "chroma"
-        if not self.readonly or self.chroma_url or not path.exists() or _writable(path):
+        if not self.readonly or self.chroma_url or not path.exists() or writable(path):
             return path
         self._drop_snapshot()
-        self._snapshot = Path(tempfile.mkdtemp(prefix="vnqa-chroma-"))
-        shutil.copytree(path, self._snapshot / "chroma", ignore=shutil.ignore_patterns("*.lock"))
+        copy = private_copy(path, "vnqa-chroma-")
+        self._snapshot = copy.parent
         log.info("%s is read-only; querying a copy in %s", path, self._snapshot)
-        return self._snapshot / "chroma"
+        return copy
 
     def _drop_snapshot(self) -> None:
         if self._snapshot is not None:
@@ -132,7 +116,8 @@ class Store:
             self._snapshot = None
 
     def close(self) -> None:
-        """Release the SQLite connections and the Chroma client."""
+        """Release the SQLite connections, the tantivy index and the Chroma client."""
+        self.lexical.close()
         self.catalog.close()
         if self._client is not None:
             self._client.close()
@@ -143,7 +128,10 @@ class Store:
     def writer_lock(self) -> Iterator[None]:
         """Exclusive right to write this data dir; a second writer fails with a clear message."""
         with sole_writer(self.data_dir):
-            yield
+            try:
+                yield
+            finally:
+                self.lexical.release()
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
@@ -163,6 +151,8 @@ class Store:
                 self.vectors.delete_docs(replacing)
             if ids:
                 self.vectors.upsert(ids, vectors, metas)
+            rows = [(c.chunk_id, c.doc_id, fts_fields(c)[1]) for _, _, cs in items for c in cs]
+            self.lexical.replace(doc_ids, rows)
             self.catalog.replace_articles(items)
 
     def update_metadata(self, articles: list[tuple[Article, str]]) -> None:
@@ -188,6 +178,7 @@ class Store:
         self.catalog.mark_pending(doc_ids, "delete")
         with self._changing():
             self.vectors.delete_docs(doc_ids)
+            self.lexical.delete(doc_ids)
             self.catalog.delete_articles(doc_ids)
 
     def recover(self, embed: Callable[[], EmbedFn]) -> int:
@@ -206,6 +197,7 @@ class Store:
             self.catalog.delete_articles(deletes)
             for ids, vectors, metas in restored:
                 self.vectors.upsert(ids, vectors, metas)
+            self.lexical.restore(list(pending), restore)
             self.catalog.clear_pending(upserts)
         return len(pending)
 
@@ -224,17 +216,8 @@ class Store:
         return out
 
     def check(self) -> Consistency:
-        """Compare the chunk ids on both sides."""
-        in_catalog = self.catalog.all_chunk_ids()
-        in_vectors = self.vectors.all_ids()
-        return Consistency(
-            catalog_chunks=len(in_catalog),
-            vector_chunks=len(in_vectors),
-            missing_vectors=len(in_catalog - in_vectors),
-            orphan_vectors=len(in_vectors - in_catalog),
-            pending=len(self.catalog.pending()),
-            fts_mismatch=self.catalog.fts_mismatch(),
-        )
+        """Compare the chunk ids on every side."""
+        return compare(self.catalog, self.vectors, self.lexical)
 
     def dense_search(
         self, vector: np.ndarray, k: int, filt: SearchFilter | None = None
@@ -271,7 +254,14 @@ class Store:
         filt: SearchFilter | None = None,
     ) -> list[LexicalHit]:
         """Best BM25 matches for folded ``terms``/``phrases``, insensitive to diacritics."""
-        return self.catalog.search(terms, k, phrases=phrases, filt=filt)
+        return self.lexical.search(terms, k, list(phrases), filt)
+
+    def settle(self, report: Report) -> bool:
+        """Bring a store made before to today's settings (a writer, under its lock): its
+        lexical engine, converted once (True when it was), and Chroma's HNSW search breadth."""
+        with self._changing():
+            self.vectors  # noqa: B018 (opened as a writer, it sets ef_search once)
+            return self.lexical.settle(report)
 
     # The read side (ingest.store.port.StoreReader): what answering and front-ends use.
 
@@ -289,11 +279,11 @@ class Store:
 
     def chunk_count(self) -> int:
         """Number of stored chunks."""
-        return self.catalog.chunk_count()
+        return self.lexical.chunk_count()
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """How many chunks contain each folded term."""
-        return self.catalog.document_frequencies(terms)
+        return self.lexical.document_frequencies(terms)
 
     def newest_titles(self, n: int) -> list[str]:
         """Titles of the most recently published articles."""
@@ -301,11 +291,15 @@ class Store:
 
     def stats(self) -> dict[str, Any]:
         """What the store holds: the catalog's counts and ranges, vectors, size on disk."""
-        return self.catalog.stats() | {
-            "collection": self.name,
-            "vectors": self.vectors.count(),
-            "size_bytes": self.size_bytes(),
-        }
+        return (
+            self.catalog.stats()
+            | self.lexical.stats()
+            | {
+                "collection": self.name,
+                "vectors": self.vectors.count(),
+                "size_bytes": self.size_bytes(),
+            }
+        )
 
     def size_bytes(self) -> int:
         """Disk used here: the SQLite index, and Chroma's files unless Chroma is a server."""
