@@ -92,3 +92,18 @@ def test_a_short_answer_needs_its_type_threshold(question: str, shown: str | Non
 )
 def test_a_sentence_that_is_itself_a_question(sentence: str, question_like: float) -> None:
     assert asks(sentence) == question_like
+
+
+@pytest.mark.parametrize(
+    ("question", "in_unit"),
+    [
+        ("Cầu vượt sông Thiếp dài bao nhiêu?", (1.0, 0.0)),  # a length: metres, not money
+        ("cau vuot song thiep dai bao nhieu", (1.0, 0.0)),
+        ("Dự án có tổng vốn bao nhiêu?", (0.0, 1.0)),  # money, with its scale word
+        ("Cầu có bao nhiêu làn xe?", (0.0, 0.0)),  # nothing measured, no unit implied
+    ],
+)
+def test_a_measured_attribute_implies_its_units(question: str, in_unit: tuple) -> None:
+    features = Features(analyse(question), {})
+    money = "Tổng mức đầu tư 350 tỉ đồng từ ngân sách."
+    assert (features.unit(BRIDGE), features.unit(money)) == in_unit

@@ -55,3 +55,9 @@ def test_a_dash_parts_a_name_from_its_office() -> None:
     byline = "Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ Thạch Thất"
     found = texts("Ai là Bí thư Huyện ủy Thạch Thất?", byline)
     assert "Phạm Quí Tiên" in found and not any(" - " in t for t in found)
+
+
+def test_a_word_that_only_opens_the_sentence_is_no_name() -> None:
+    sentence = "Theo Chủ tịch UBND xã, Trong Đảng bộ có 30 chi bộ. Sau Tết, ông Lê Văn Tám về."
+    found = texts("Ai về sau Tết?", sentence)
+    assert "Theo Chủ" not in found and "Sau Tết" not in found and "Lê Văn Tám" in found

@@ -88,6 +88,21 @@ META = re.compile(
 UNITS = {"mét": "m", "met": "m", "ki-lô-mét": "km", "kilômét": "km", "héc-ta": "ha",
          "hec-ta": "ha", "hecta": "ha"}  # fmt: skip
 
+# The units a measured attribute is given in, when the question names no unit: "cầu dài bao
+# nhiêu?" wants metres, not the "350 tỉ đồng" it cost. Keyed by the attribute's last word, as
+# the question analysis finds it ("diện tích" -> "tích"), folded.
+_LENGTH, _MONEY = ["m", "km", "cm", "mét"], ["đồng", "usd", "đô"]
+_MEASURES = {
+    "dài": _LENGTH, "rộng": _LENGTH, "cao": _LENGTH, "sâu": _LENGTH,
+    "diện tích": ["ha", "m2", "km2", "héc-ta"], "nặng": ["kg", "tấn"],
+    "vốn": _MONEY, "kinh phí": _MONEY, "đầu tư": _MONEY, "giá": _MONEY, "dân số": ["người"],
+}  # fmt: skip
+# Words that scale a number before its unit: "350 tỉ đồng".
+SCALES = tuple(dict.fromkeys(folded(w) for w in ["nghìn", "ngàn", "trăm", "triệu", "tỉ", "tỷ"]))
+IMPLIED_UNITS = {
+    folded(attribute.split()[-1]): tuple(dict.fromkeys(folded(u) for u in units))
+    for attribute, units in _MEASURES.items()
+}
 # Words that may follow a number as its unit or scale: "120 triệu đồng", "12/15 xã".
 UNIT_WORDS = _both(
     [
@@ -194,6 +209,15 @@ COUNTRIES = {
     for name in _COUNTRY_NAMES
     for form in (name, strip_diacritics(name))
 }
+# Words that open a sentence, capitalised there, without being part of the name after them:
+# "Theo Chủ tịch …", "Trong Đảng …".
+OPENERS = frozenset(
+    _both(["theo", "trong", "tại", "sau", "khi", "với", "từ", "để", "do", "vì", "nhưng",
+           "tuy", "ngoài", "trước", "cùng", "đến", "về", "bởi", "nếu", "còn", "và", "cả"])
+)  # fmt: skip
+# Pronouns a sentence about a person opens with when the sentence before names them:
+# "Nguyễn Thành Trung … . Ông là người đã lái máy bay …".
+PRONOUNS = frozenset(["Ông", "Bà", "Anh", "Chị", "Cô", "Cậu", "Chàng", "Nàng", "Hắn"])
 # Words that make a sentence a question, not an answer: "Tên khai sinh của Bác Hồ là gì."
 INTERROGATIVES = _both(
     ["là ai", "là gì", "bao nhiêu", "khi nào", "ở đâu", "như thế nào", "tại sao", "vì sao",

@@ -18,7 +18,15 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from bot.answering.lexicon import INTERROGATIVES, MODIFIERS, WORD, expand_abbreviations, folded
+from bot.answering.lexicon import (
+    IMPLIED_UNITS,
+    INTERROGATIVES,
+    MODIFIERS,
+    SCALES,
+    WORD,
+    expand_abbreviations,
+    folded,
+)
 from bot.answering.query import NUMBER, AnswerType, Query, content_terms
 from bot.answering.sentences import Sentence, has_answer_shape
 from bot.answering.span import Span, span_candidates
@@ -119,9 +127,11 @@ class Features:
         self._titles: dict[str, list[str]] = {}
         # Folded patterns, built once per question: a number in the asked unit, and the
         # measured attribute right before a number.
-        unit = query.unit
-        self._unit = re.compile(rf"\d\s*{re.escape(unit)}(?!\w)") if unit else None
         last = folded(query.asked[-1]) if query.asked else None
+        units = [query.unit] if query.unit else list(IMPLIED_UNITS.get(last or "", ()))
+        either = "|".join(re.escape(u) for u in units)
+        scale = "|".join(SCALES)
+        self._unit = re.compile(rf"\d\s*(?:(?:{scale})\s+)?(?:{either})(?!\w)") if units else None
         self._asked = re.compile(rf"\b{re.escape(last)}\s+(?:\w+\s+)?\d") if last else None
         # The word the question puts before its focus ('phó' in 'phó tổng giám đốc'), if any.
         n = len(query.focus)
@@ -165,7 +175,8 @@ class Features:
         return (len(self.bigrams & pairs) + 0.5 * len(self.bigrams & near)) / len(self.bigrams)
 
     def unit(self, text: str) -> float:
-        """Whether the sentence has a number in the asked unit ('420 m' for 'bao nhiêu mét')."""
+        """Whether the sentence has a number in the asked unit ('420 m' for 'bao nhiêu mét'),
+        or in a unit of the measured attribute ('420 m' for 'dài bao nhiêu')."""
         return float(bool(self._unit and self._unit.search(folded(text))))
 
     def asked_number(self, text: str) -> float:

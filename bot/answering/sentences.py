@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answering.entities import places_in
-from bot.answering.lexicon import NAME, PLACE_KIND, TIME, folded
+from bot.answering.lexicon import NAME, PLACE_KIND, PRONOUNS, TIME, folded
 from bot.answering.query import AnswerType
 from bot.answering.retrieval import Hit
 from ingest.text.sentences import split_sentences
@@ -63,11 +63,30 @@ def _text_sentences(hits: list[Hit]) -> list[Sentence]:
             if key in seen:
                 continue
             seen.add(key)
-            before = texts[i - 1] if i else ""
+            first = _antecedent(texts, i)  # "Ông là …" is read with who "Ông" is
+            a = spans[first][0]
+            before = texts[first - 1] if first else ""
             after = texts[i + 1] if i + 1 < len(texts) else ""
             start, end = chunk.start + a, chunk.start + b
-            out.append(Sentence(hit, rank, texts[i], start, end, 0.0, before, after))
+            out.append(Sentence(hit, rank, chunk.text[a:b], start, end, 0.0, before, after))
     return out
+
+
+MAX_PRONOUN_CHAIN = 2  # sentences back to look for who a bare pronoun stands for
+
+
+def _antecedent(texts: list[str], i: int) -> int:
+    """The first of the sentences ``i`` must be read with: itself, or when it opens with a
+    bare pronoun ('Ông là người …', not 'Ông Quang …') the sentences back to one that does not."""
+    first = i
+    while first > 0 and i - first < MAX_PRONOUN_CHAIN and _bare_pronoun(texts[first]):
+        first -= 1
+    return first if first < i and not _bare_pronoun(texts[first]) else i
+
+
+def _bare_pronoun(text: str) -> bool:
+    words = text.split(maxsplit=2)
+    return len(words) > 1 and words[0] in PRONOUNS and words[1][:1].islower()
 
 
 _OFFICE = re.compile(r"\S\s+[-–,]\s*\S")  # a name, then its title and office

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.answering.lexicon import (
     CAPITALISED,
+    OPENERS,
     PLACE_CUES,
     PLACE_HEADS,
     SURNAMES,
@@ -102,6 +103,15 @@ def _strip_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _strip_opener(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Drop the sentence's capitalised first word when it only opens it ('Theo Chủ tịch')."""
+    first = sentence[start:end].split(" ", 1)[0]
+    opens = not sentence[:start].strip() or sentence[:start].rstrip().endswith((".", "!", "?"))
+    if opens and first.lower() in OPENERS:
+        return min(end, start + len(first) + 1), end
+    return start, end
+
+
 def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
     match query.kind:
         case AnswerType.NUMBER:  # a number the question gives is its topic ('năm 2019')
@@ -132,7 +142,7 @@ def _names(sentence: str, whole_runs: bool) -> list[tuple[int, int]]:
         edges = [0, *[x for p in parts for x in p.span()], len(m.group(0))]
         pairs = zip(edges[::2], edges[1::2], strict=True)
         runs += [(m.start() + a, m.start() + b) for a, b in pairs]
-    spans = [_strip_titles(sentence, a, b) for a, b in runs]
+    spans = [_strip_titles(sentence, *_strip_opener(sentence, a, b)) for a, b in runs]
     spans = [(a, b) for a, b in spans if b > a]
     longer = [(a, b) for a, b in spans if re.search(r"[\s-]", sentence[a:b])]
     if longer:

@@ -1,0 +1,30 @@
+"""Candidate sentences of retrieved passages (bot/answering/sentences.py)."""
+
+from bot.answering.retrieval import Hit
+from bot.answering.sentences import candidate_sentences
+from ingest.models import Article, Chunk
+
+BIO = (
+    "Nguyễn Thành Trung sinh năm 1947 tại Bến Tre. "
+    "Ông là người đã lái máy bay F-5E ném bom Dinh Độc Lập. "
+    "Ông hiện sống tại TP HCM. "
+    "Ông Quang là giám đốc Vector Aviation. "
+    "Ông từng là phi công."
+)
+
+
+def _hit(text: str) -> Hit:
+    article = Article("bio", "Tiểu sử", text, "bio.md")
+    return Hit(Chunk("bio:0", "bio", 0, 40, 40 + len(text), text, "Tiểu sử"), article, 1.0)
+
+
+def test_a_sentence_opening_with_a_bare_pronoun_is_read_with_who_it_names() -> None:
+    found = {s.text.split(". ")[-1]: s for s in candidate_sentences([_hit(BIO)])}
+    bomb = found["Ông là người đã lái máy bay F-5E ném bom Dinh Độc Lập."]
+    assert bomb.text.startswith("Nguyễn Thành Trung sinh năm 1947")
+    assert BIO[bomb.start - 40 : bomb.end - 40] == bomb.text  # still one verbatim stretch
+    # Two pronouns back to the name; 'Ông Quang' names its man and so does 'Ông từng' after it.
+    assert found["Ông hiện sống tại TP HCM."].text.startswith("Nguyễn Thành Trung")
+    assert found["Ông Quang là giám đốc Vector Aviation."].text.startswith("Ông Quang")
+    assert found["Ông từng là phi công."].text.startswith("Ông Quang là giám đốc")
+    assert found["Nguyễn Thành Trung sinh năm 1947 tại Bến Tre."].context == ""
