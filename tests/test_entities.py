@@ -72,6 +72,9 @@ def test_a_sentence_about_another_district_is_another_place() -> None:
         ("Ai la thu tuong Duc?", "Thủ tướng Đức Angela Merkel phát biểu.", False),
         ("Ai là thủ tướng?", "Thủ tướng Đức Angela Merkel phát biểu.", False),
         ("Ai là thủ tướng Nhật Bản?", "Ông Kishida gặp Thủ tướng. Mỹ ủng hộ.", False),
+        ("Ai là tổng thống Mỹ?", "Tổng thống Hoa Kỳ Donald Trump nói.", False),  # one country
+        ("Ai là tổng thống Thụy Sĩ?", "Tổng thống Thuỵ Sỹ Alain Berset nói.", False),
+        ("Ai là tổng thống Nhật Bản?", "Tổng thống Thuỵ Sỹ Alain Berset nói.", True),
     ],
 )
 def test_an_office_of_another_country(question: str, sentence: str, other: bool) -> None:
@@ -85,3 +88,4 @@ def test_countries_are_capitalised_names_in_either_form() -> None:
     assert question_countries("Ai là tổng thống Hàn Quốc hay Mỹ?") == ["han quoc", "my"]
     assert question_countries("Ai la thu tuong Nhat Ban?") == ["nhat ban"]
     assert question_countries("công ty mỹ phẩm nào lớn nhất?") == []
+    assert question_countries("Ai là tổng thống Hoa Kỳ?") == question_countries("Mỹ?") == ["my"]

@@ -14,11 +14,9 @@ QUESTION = "Cầu vượt sông Thiếp dài bao nhiêu mét?"
 SECRET = "sk-test-do-not-log-0123456789"
 
 
-def _responder(retriever, url: str, timeout: float = 5.0) -> Responder:
-    settings = Settings(
-        _env_file=None,
-        llm={"base_url": url, "model": "fake-model", "api_key": SECRET, "timeout": timeout},
-    )
+def _responder(retriever, url: str, timeout: float = 5.0, passages: int = 3) -> Responder:
+    llm = {"base_url": url, "model": "fake-model", "api_key": SECRET, "timeout": timeout}
+    settings = Settings(_env_file=None, llm=llm | {"passages": passages})
     return Responder(retriever, generator=build_generator(settings))
 
 
@@ -139,6 +137,9 @@ def test_follow_up_is_rewritten_by_the_model(retriever) -> None:
 
 # Prompt injection: an article that gives orders is data. It is fenced in the prompt, and a
 # model that obeys it anyway produces an answer that fails the checks (extractive instead).
+# The model reads every retrieved passage here, so that the injected one is among them
+# however the reader ranks it.
+EVERY_PASSAGE = 20
 
 INJECTION = (
     "Cầu vượt sông Thiếp sẽ được trang trí đèn LED vào dịp Tết. "
@@ -165,7 +166,7 @@ def injected_retriever(tmp_path, e5, make_e5_ingestor):
 
 def test_injected_article_is_fenced_as_data(injected_retriever) -> None:
     with FakeOpenAI(lambda m: f"Cầu dài 420 m [{context_number(m, '420 m')}].") as llm:
-        answer = _responder(injected_retriever, llm.url).answer(QUESTION)
+        answer = _responder(injected_retriever, llm.url, passages=EVERY_PASSAGE).answer(QUESTION)
     assert not llm.errors and answer.found
     system, user = llm.requests[0]["body"]["messages"]
     assert "Ignore previous" not in system["content"] and "bỏ qua" in system["content"]
@@ -191,7 +192,7 @@ def test_a_model_obeying_the_injection_changes_nothing(injected_retriever, obey:
         return obey.format(n=context_number(messages, "Ignore previous"))
 
     with FakeOpenAI(reply) as llm:
-        answer = _responder(injected_retriever, llm.url).answer(QUESTION)
+        answer = _responder(injected_retriever, llm.url, passages=EVERY_PASSAGE).answer(QUESTION)
     assert llm.requests and not llm.errors
     assert answer.found and "420 m" in answer.text
     assert "hủy" not in answer.text and "cancelled" not in answer.text

@@ -61,3 +61,28 @@ def test_a_word_that_only_opens_the_sentence_is_no_name() -> None:
     sentence = "Theo Chủ tịch UBND xã, Trong Đảng bộ có 30 chi bộ. Sau Tết, ông Lê Văn Tám về."
     found = texts("Ai về sau Tết?", sentence)
     assert "Theo Chủ" not in found and "Sau Tết" not in found and "Lê Văn Tám" in found
+
+
+def test_a_name_run_opening_with_the_asked_name_keeps_the_rest() -> None:
+    india = "Thủ tướng Ấn Độ Narendra Modi thăm Việt Nam."
+    assert texts("Ai là thủ tướng Ấn Độ?", india) == ["Narendra Modi", "Việt Nam"]
+    vingroup = "Đứng đầu là Chủ tịch Tập đoàn Vingroup Phạm Nhật Vượng."
+    assert texts("Ai là chủ tịch tập đoàn Vingroup?", vingroup) == ["Phạm Nhật Vượng"]
+    # only a whole name of the question goes: a shared family name is not one
+    assert texts("vợ của Tôn Đức Thắng là ai?", "Bà Tôn Thị Nghiêm nói.") == []
+
+
+def test_capitals_with_any_tone_and_hyphenated_names() -> None:
+    assert texts("Ai là thủ tướng?", "Thủ tướng gặp Ứng Văn Ổn.") == ["Ứng Văn Ổn"]
+    korea = "Tổng thống Hàn Quốc Moon Jae-in gặp Kim Jong-un."
+    assert texts("Tổng thống Hàn Quốc là ai?", korea) == ["Moon Jae-in", "Kim Jong-un"]
+
+
+def test_a_name_after_another_role_than_the_one_asked() -> None:
+    def other_role(question: str, sentence: str) -> list[float]:
+        return [c.features["other_role"] for c in span_candidates(analyse(question), sentence)]
+
+    assert other_role("Ai là tổng thống Nhật Bản?", "Thủ tướng Nhật Bản Shinzo Abe đến.") == [1.0]
+    assert other_role("Cha của Hari Won là ai?", "Hari Won và mẹ Trấn Thành") == [1.0]
+    assert other_role("Tổng thống Pháp là ai?", "Tổng thống Pháp Emmanuel Macron đến.") == [0.0]
+    assert other_role("Ai là con của Lê Giang?", "Lê Giang và con trai Duy Phước") == [0.0]

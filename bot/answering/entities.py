@@ -18,6 +18,7 @@ from bot.answering.lexicon import (
     TITLE_WORDS,
     WORD,
     folded,
+    padded_words,
     strip_leading,
 )
 from ingest.text.textnorm import has_diacritics, normalize_query
@@ -97,7 +98,7 @@ def question_entities(question: str) -> list[str]:
 
 def names_all(entities: list[str], *texts: str) -> bool:
     """Whether every entity occurs, as whole words, in one of ``texts`` (diacritics ignored)."""
-    haystack = " " + " ".join(" ".join(WORD.findall(folded(t))) for t in texts) + " "
+    haystack = "".join(padded_words(t) for t in texts)
     return all(f" {entity} " in haystack for entity in entities)
 
 
@@ -108,7 +109,7 @@ _HEADED = re.compile(
 
 def place_kinds(question: str, entities: list[str]) -> dict[str, str]:
     """The kind of place each entity is, where the question says: 'huyện Đức Hòa' -> huyện."""
-    text = " " + " ".join(WORD.findall(folded(question))) + " "
+    text = padded_words(question)
     heads = sorted(PLACE_KIND, key=len, reverse=True)
     out = {}
     for entity in entities:

@@ -5,6 +5,7 @@ derived from the accented ones here, never retyped."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ingest.text.textnorm import strip_diacritics
 
@@ -12,6 +13,12 @@ from ingest.text.textnorm import strip_diacritics
 def folded(text: str) -> str:
     """Lower-case, without diacritics: the form names are compared in."""
     return strip_diacritics(text).lower()
+
+
+def padded_words(text: str) -> str:
+    """' w1 w2 … ': the folded words of ``text`` between spaces, so that a phrase occurs as
+    whole words exactly when f' {phrase} ' is a substring."""
+    return " " + " ".join(WORD.findall(folded(text))) + " "
 
 
 def _both(words: list[str]) -> tuple[str, ...]:
@@ -32,7 +39,11 @@ def _alternation(words: list[str]) -> str:
 
 
 WORD = re.compile(r"\w+(?:-\w+)*")  # "ki-lô-mét" is one word; a bare "--" is none
-UPPER = "A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ"
+_TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # none, ` ´ ? ~ .
+# Every capital Vietnamese letter, toned vowels derived ('Ấn Độ', 'Ứng Hòa'), never listed.
+UPPER = "A-ZĐ" + "".join(
+    sorted({unicodedata.normalize("NFC", v + t).upper() for v in "aăâeêioôơuưy" for t in _TONES})
+)
 # A capitalised word, and a run of them: "Phan Nhân Duy", "Đức Hòa".
 CAPITALISED = rf"[{UPPER}][\wÀ-ỹ]*"
 NAME = re.compile(rf"\b{CAPITALISED}(?:\s+{CAPITALISED})*")
@@ -186,6 +197,15 @@ RELATIONS = _both(
      "tên thật", "tên"]
 )  # fmt: skip
 OFFICES = _both(["tổng giám đốc", "tổng thống", "chủ tịch", "giám đốc", "thủ tướng", "bộ trưởng"])
+# Roles a name stands after: offices and family relations. 'Thủ tướng Nhật Bản Shinzo Abe'
+# does not answer who the 'tổng thống' is, nor 'mẹ Trấn Thành' who Hari Won's father is.
+ROLES = _both(
+    [*(w for w in OFFICES), "phó thủ tướng", "chủ tịch nước", "tổng bí thư", "bí thư",
+     "hiệu trưởng", "thứ trưởng", "thống đốc", "đại sứ", "huấn luyện viên", "đạo diễn",
+     "nhà sản xuất", "quản lý", "người sáng lập", "nhà sáng lập",
+     *(w for w in RELATIONS if not w.startswith("tên")), "ông xã", "bà xã", "em trai",
+     "chị gái", "anh", "em", "chị", "ông nội", "bà nội", "ông ngoại", "bà ngoại"]
+)  # fmt: skip
 # Words that make another office or relation of the one asked when they stand before it:
 # "Phó tổng giám đốc" is not the "tổng giám đốc", a "mẹ chồng" not the "chồng".
 MODIFIERS = frozenset(
@@ -195,19 +215,22 @@ MODIFIERS = frozenset(
 # Countries, capitalised as news names them: "Tổng thống Hàn Quốc", "Bộ Tài chính Mỹ". An
 # office followed by another country than the one asked about is another office holder.
 _COUNTRY_NAMES = (
-    "Việt Nam", "Mỹ", "Hoa Kỳ", "Pháp", "Anh", "Đức", "Nga", "Trung Quốc", "Nhật Bản", "Nhật",
-     "Hàn Quốc", "Triều Tiên", "Ấn Độ", "Lào", "Campuchia", "Thái Lan", "Singapore",
-     "Malaysia", "Indonesia", "Philippines", "Myanmar", "Úc", "Australia", "Canada", "Ý",
-     "Tây Ban Nha", "Bồ Đào Nha", "Hà Lan", "Bỉ", "Thụy Sĩ", "Thụy Điển", "Na Uy", "Đan Mạch",
-     "Phần Lan", "Ba Lan", "Ukraine", "Israel", "Iran", "Iraq", "Ai Cập", "Nam Phi", "Brazil",
-     "Argentina", "Mexico", "Cuba", "Đài Loan", "Mông Cổ", "Thổ Nhĩ Kỳ", "Hy Lạp", "Áo",
-     "Séc", "Hungary", "New Zealand", "Ả Rập Xê Út", "Pakistan", "Bangladesh", "Venezuela"
+    "Việt Nam", "Mỹ/Hoa Kỳ", "Pháp", "Anh/Vương quốc Anh", "Đức", "Nga", "Trung Quốc",
+     "Nhật Bản/Nhật", "Hàn Quốc", "Triều Tiên", "Ấn Độ", "Lào", "Campuchia", "Thái Lan",
+     "Singapore", "Malaysia", "Indonesia", "Philippines", "Myanmar", "Úc/Australia", "Canada",
+     "Ý/Italy", "Tây Ban Nha", "Bồ Đào Nha", "Hà Lan", "Bỉ", "Thụy Sĩ/Thụy Sỹ", "Thụy Điển",
+     "Na Uy", "Đan Mạch", "Phần Lan", "Ba Lan", "Ukraine/Ukraina", "Israel", "Iran",
+     "Iraq/Irag", "Ai Cập", "Nam Phi", "Brazil", "Argentina", "Mexico", "Cuba", "Đài Loan",
+     "Mông Cổ", "Thổ Nhĩ Kỳ", "Hy Lạp", "Áo", "Séc", "Hungary", "New Zealand",
+     "Ả Rập Xê Út/Saudi Arabia", "Pakistan", "Bangladesh", "Venezuela"
 )  # fmt: skip
-# Each country's name in both forms, as word tuples ('Hàn', 'Quốc') -> its folded name.
+# Each country's name in both forms, as word tuples ('Hàn', 'Quốc') -> its folded name (the
+# first of its names: 'Hoa Kỳ' is 'mỹ'). Tone marks on 'uy' sit either way ('Thụy', 'Thuỵ').
 COUNTRIES = {
-    tuple(form.split()): folded(name)
-    for name in _COUNTRY_NAMES
-    for form in (name, strip_diacritics(name))
+    tuple(form.split()): folded(names.split("/")[0])
+    for names in _COUNTRY_NAMES
+    for name in names.split("/")
+    for form in {name, name.replace("ụy", "uỵ"), strip_diacritics(name)}
 }
 # Words that open a sentence, capitalised there, without being part of the name after them:
 # "Theo Chủ tịch …", "Trong Đảng …".

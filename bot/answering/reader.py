@@ -23,13 +23,14 @@ from bot.answering.lexicon import (
     INTERROGATIVES,
     MODIFIERS,
     SCALES,
-    WORD,
     expand_abbreviations,
     folded,
+    padded_words,
 )
 from bot.answering.query import NUMBER, AnswerType, Query, content_terms
 from bot.answering.sentences import Sentence, has_answer_shape
-from bot.answering.span import Span, span_candidates
+from bot.answering.span import Candidate, Span, span_candidates
+from bot.answering.support import Support
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
 FEATURES = (
@@ -63,6 +64,8 @@ FEATURES = (
     "lexical_share",
     "length",
     "asks",
+    "span_p",
+    "support",
 )
 
 
@@ -219,14 +222,13 @@ class Features:
         own = self._before_focus
         return float(bool(at) and all(i and words[i - 1] in MODIFIERS - {own} for i in at))
 
-    def of(self, sentence: Sentence) -> dict[str, float]:
-        """The cheap features of one sentence."""
+    def of(self, sentence: Sentence, spans: list[Candidate]) -> dict[str, float]:
+        """The cheap features of one sentence, with its short-answer candidates."""
         words = self._terms(sentence.text)
         context = self._terms(sentence.context)
         title = self._title_terms(sentence.hit.article.title)
         new = [w for w in words if w not in self.weights]
         rare = self.rarest in words if self.rarest else True
-        spans = span_candidates(self.query, sentence.text)
         span = bool(spans)
         typed = self.query.kind not in (AnswerType.OTHER, AnswerType.LIST)
         return {
@@ -262,7 +264,7 @@ class Features:
 
 def asks(text: str) -> float:
     """1 for a sentence that is itself a question ('Tên khai sinh của Bác Hồ là gì.')."""
-    padded = " " + " ".join(WORD.findall(folded(text))) + " "
+    padded = padded_words(text)
     return float("?" in text or any(f" {w} " in padded for w in INTERROGATIVES))
 
 
@@ -281,15 +283,20 @@ class Reader:
     def __init__(self, model: ReaderModel | None = None) -> None:
         self.model = model or default_model()
 
-    @staticmethod
     def features(
-        query: Query, sentences: list[Sentence], idf: dict[str, float]
+        self, query: Query, sentences: list[Sentence], idf: dict[str, float]
     ) -> list[dict[str, float]]:
-        """Every feature of every sentence, some relative to the best candidate."""
+        """Every feature of every sentence, some relative to the best candidate: its best
+        short answer's probability, and how many other articles state that answer too."""
         maker = Features(query, idf)
-        rows = [maker.of(s) for s in sentences]
-        for r in rows:
+        candidates = [span_candidates(query, s.text) for s in sentences]
+        rows = [maker.of(s, c) for s, c in zip(sentences, candidates, strict=True)]
+        support = Support(sentences)
+        for r, s, c in zip(rows, sentences, candidates, strict=True):
+            best = self._best_span(c)
             r["rules"] = _rules(r)
+            r["span_p"] = best[0] if best else 0.0
+            r["support"] = support.of(s, best[1].text if best else None)
         for key, gap in (("coverage", "coverage_gap"), ("chunk_dense", "dense_gap")):
             top = max((r[key] for r in rows), default=0.0)
             for r in rows:
@@ -309,16 +316,17 @@ class Reader:
             for s, row in zip(sentences, rows, strict=True)
         ]
 
+    def _best_span(self, candidates: list[Candidate]) -> tuple[float, Span] | None:
+        """The likeliest answering span of a sentence's candidates, with its probability."""
+        scored = [(logistic(self.model.span_weights, c.features), c.span) for c in candidates]
+        return max(scored, key=lambda x: x[0]) if scored else None
+
     def short_answer(self, query: Query, sentence: Sentence) -> Span | None:
         """The sentence's likeliest answering span when the span model trusts it, else None."""
-        scored = [
-            (logistic(self.model.span_weights, c.features), c.span)
-            for c in span_candidates(query, sentence.text)
-        ]
-        if not scored:
+        best = self._best_span(span_candidates(query, sentence.text))
+        if best is None or best[0] < self.model.span_threshold(query.kind.value):
             return None
-        p, span = max(scored, key=lambda x: x[0])
-        return span if p >= self.model.span_threshold(query.kind.value) else None
+        return best[1]
 
     def found(self, best: Sentence) -> bool:
         """Whether the best sentence is likely enough to hold the answer."""

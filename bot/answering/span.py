@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from bot.answering.lexicon import (
     CAPITALISED,
+    NAME,
     OPENERS,
     PLACE_CUES,
     PLACE_HEADS,
+    ROLES,
     SURNAMES,
     TITLE_WORDS,
     UNIT_WORDS,
@@ -35,12 +37,14 @@ _DATE = re.compile(
     r"|(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+)?\b(?:1\d|20)\d\d\b|thế kỷ\s+[\wIVXLC]+",
     re.IGNORECASE,
 )
-_PERSON = re.compile(rf"{CAPITALISED}(?:[\s-]+{CAPITALISED})*")
+_PERSON = re.compile(rf"{CAPITALISED}(?:-\w+)*(?:[\s-]+{CAPITALISED}(?:-\w+)*)*")  # Moon Jae-in
 _DASH = re.compile(r"\s+[-–]\s+")
 _PLACE = re.compile(
     rf"\b(?:{'|'.join(re.escape(h) for h in PLACE_HEADS)}|ở|tại|thuộc)\s+({_PERSON.pattern})",
     re.IGNORECASE,
 )
+
+_ROLES = tuple(folded(r) for r in ROLES)  # longest first
 
 # What the span model weighs (every candidate has these keys).
 SPAN_FEATURES = (
@@ -62,6 +66,7 @@ SPAN_FEATURES = (
     "anchor_after",
     "leftmost",
     "after_noun",
+    "other_role",
 )
 
 
@@ -185,13 +190,46 @@ def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[st
     }
 
 
+def _drop_asked_lead(query: Query, sentence: str, a: int, b: int) -> tuple[int, int]:
+    """A name run that opens with a name the question gives keeps only the rest: 'Ấn Độ
+    Narendra Modi' (after 'Thủ tướng') answers 'Ai là thủ tướng Ấn Độ?' with 'Narendra Modi'.
+    Only a whole name of the question is dropped: 'Tôn Thị Nghiêm' stays whole for 'vợ của
+    Tôn Đức Thắng'."""
+    words = list(WORD.finditer(sentence, a, b))
+    run = [folded(w.group(0)) for w in words]
+    given = {*query.entities, *(folded(m.group(0)) for m in NAME.finditer(query.text))}
+    for entity in sorted(given, key=len, reverse=True):
+        n = len(entity.split())
+        if n < len(run) and run[:n] == entity.split():
+            return words[n].start(), b
+    return a, b
+
+
+ROLE_WINDOW = 6  # words before a span searched for the role it stands after
+
+
+def _other_role(query: Query, sentence: str, start: int) -> float:
+    """1 when the span stands right after a role the question does not ask about, its own
+    names aside: 'Thủ tướng Nhật Bản [Shinzo Abe]' for 'Ai là tổng thống Nhật Bản?', 'mẹ
+    [Trấn Thành]' for 'Cha của Hari Won?'. Roles sharing a word with the question's are its
+    own ('con trai' for 'con')."""
+    asked = {folded(t) for t in query.content} | {w for e in query.entities for w in e.split()}
+    words = _words_before(sentence, start, ROLE_WINDOW)
+    while words and words[-1] in asked:
+        words.pop()
+    tail = " " + " ".join(words)
+    role = next((r for r in _ROLES if tail.endswith(" " + r)), None)
+    return float(role is not None and not set(role.split()) & asked)
+
+
 def span_candidates(query: Query, sentence: str) -> list[Candidate]:
     """Spans of the wanted shape the question does not already name, with their features."""
     spans = [
         (a, b)
-        for a, b in _candidates(query, sentence)
+        for a, b in (_drop_asked_lead(query, sentence, *s) for s in _candidates(query, sentence))
         if sentence[a:b].strip(" ,“”\"'") and not _in_question(query, sentence[a:b])
     ]
+
     anchors = _anchors(query, sentence) or [0]
 
     def distance(span: tuple[int, int]) -> int:
@@ -205,6 +243,7 @@ def span_candidates(query: Query, sentence: str) -> list[Candidate]:
         span = Span(start, start + len(text), text)
         features = _features(query, sentence, span, distance((a, b)))
         features["rivals"] = math.log(len(spans))
+        features["other_role"] = _other_role(query, sentence, span.start)
         features["nearest"] = float(not out)
         out.append(Candidate(span, features))
     if out:
