@@ -46,7 +46,7 @@ from ingest.text.textnorm import normalize_text, strip_diacritics
 
 MAX_FALSE_REFUSALS = 0.10
 MIN_BOUND_QUESTIONS = 100  # answerable questions a set needs for the bound to hold on it alone
-REGULARISATION = {"C": 0.03}  # inverse L2 strength on standardised features (--c)
+REGULARISATION = {"C": 0.02}  # inverse L2 strength on standardised features (--c)
 MAX_SPAN_LOSS = 0.03
 MIN_KIND_QUESTIONS = 25  # extra questions of a type that give it its own span threshold
 KINDS = (

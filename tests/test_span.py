@@ -70,6 +70,14 @@ def test_a_name_run_opening_with_the_asked_name_keeps_the_rest() -> None:
     assert texts("Ai là chủ tịch tập đoàn Vingroup?", vingroup) == ["Phạm Nhật Vượng"]
     # only a whole name of the question goes: a shared family name is not one
     assert texts("vợ của Tôn Đức Thắng là ai?", "Bà Tôn Thị Nghiêm nói.") == []
+    # nor down to a suffix
+    assert texts("Ai là cha của Barack Obama?", "Cha của ông, Barack Obama Sr, là người Luo.") == []
+
+
+def test_the_question_own_name_in_another_spelling_is_no_answer() -> None:
+    # 'kỳ' and 'kì' are one word, whatever the question's capitals
+    assert texts("Tổng thống Hoa kỳ là ai?", "Trump nhậm chức tổng thống Hoa Kỳ.") == []
+    assert texts("Ai là chủ tịch Quí Long?", "Chủ tịch Quý Long Trần Văn A nói.") == ["Trần Văn A"]
 
 
 def test_capitals_with_any_tone_and_hyphenated_names() -> None:

@@ -139,7 +139,7 @@ def asked_unit(text: str) -> str | None:
     if pair and (pair in UNIT_WORDS or folded(pair) in UNIT_WORDS) and len(after) == 2:
         return folded(pair)
     if after and after[0] not in STOP and after[0] not in STOP_FOLDED:
-        return folded(_matching_form(after[0]))
+        return folded(matching_form(after[0]))
     return None
 
 
@@ -184,7 +184,7 @@ _Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 _I_Y_SYLLABLE = re.compile(r"^(?:[bcdđghklmnpqrstvx]|qu)[yýỳỷỹỵ]$")
 
 
-def _matching_form(word: str) -> str:
+def matching_form(word: str) -> str:
     """One spelling for i/y variants ('tỷ'/'tỉ', 'Quý'/'Quí') and for spelled-out units."""
     word = UNITS.get(word, word)
     return word.translate(_Y_TO_I) if _I_Y_SYLLABLE.match(word) else word
@@ -192,7 +192,7 @@ def _matching_form(word: str) -> str:
 
 def content_terms(text: str, *, accented: bool) -> list[str]:
     """Lower-case content syllables in canonical tone form (folded unless ``accented``)."""
-    words = [_matching_form(w.lower()) for w in WORD.findall(META.sub(" ", normalize_query(text)))]
+    words = [matching_form(w.lower()) for w in WORD.findall(META.sub(" ", normalize_query(text)))]
     if accented:
         return [w for w in words if w not in STOP]
     return [w for w in (strip_diacritics(w) for w in words) if w not in STOP_FOLDED]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.answering.lexicon import (
     CAPITALISED,
@@ -25,7 +26,7 @@ from bot.answering.lexicon import (
     WORD,
     folded,
 )
-from bot.answering.query import AnswerType, Query
+from bot.answering.query import AnswerType, Query, matching_form
 
 _UNITS = "|".join(re.escape(u) for u in UNIT_WORDS)
 _NUMBER = re.compile(
@@ -44,7 +45,19 @@ _PLACE = re.compile(
     re.IGNORECASE,
 )
 
-_ROLES = tuple(folded(r) for r in ROLES)  # longest first
+
+@lru_cache(maxsize=65536)
+def _key(word: str) -> str:
+    """The form words are compared in: folded, one spelling for i/y ('Kỳ', 'kì' -> 'ki')."""
+    return matching_form(folded(word))
+
+
+def _asked(query: Query) -> set[str]:
+    """The question's content words in that form."""
+    return {_key(t) for t in query.content}
+
+
+_ROLES = tuple(" ".join(_key(w) for w in r.split()) for r in ROLES)  # longest first
 
 # What the span model weighs (every candidate has these keys).
 SPAN_FEATURES = (
@@ -81,16 +94,16 @@ class Span:
 
 def _anchors(query: Query, sentence: str) -> list[int]:
     """Where the sentence has the question's words (positions of their first character)."""
-    wanted = {folded(t) for t in query.content}
-    return [m.start() for m in WORD.finditer(sentence) if folded(m.group(0)) in wanted]
+    wanted = _asked(query)
+    return [m.start() for m in WORD.finditer(sentence) if _key(m.group(0)) in wanted]
 
 
 def _in_question(query: Query, text: str) -> bool:
     """Whether ``text`` names the question's topic: every word is in the question, or it
     shares a word with a name the question asks about ('Lionel Messi' for 'con của Messi')."""
-    words = [folded(w) for w in WORD.findall(text)]
-    topic = {w for e in query.entities for w in e.split()}
-    asked = {folded(t) for t in query.content} | topic
+    words = [_key(w) for w in WORD.findall(text)]
+    topic = {_key(w) for e in query.entities for w in e.split()}
+    asked = _asked(query) | topic
     return bool(words) and (all(w in asked for w in words) or bool(topic & set(words)))
 
 
@@ -164,16 +177,16 @@ class Candidate:
 
 
 def _words_before(sentence: str, start: int, n: int) -> list[str]:
-    return [folded(w) for w in WORD.findall(sentence[:start])][-n:]
+    return [_key(w) for w in WORD.findall(sentence[:start])[-n:]]
 
 
 def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[str, float]:
     """Where a span sits and what it looks like: near or right after the question's words,
     opening the sentence, before 'là' or a bracket, shaped like a person's name."""
-    wanted = {folded(t) for t in query.content}
+    wanted = _asked(query)
     before = _words_before(sentence, span.start, 2)
     after = sentence[span.end :].lstrip()
-    next_words = {folded(w) for w in WORD.findall(after)[:3]}
+    next_words = {_key(w) for w in WORD.findall(after)[:3]}
     first = span.text.split()[0]
     return {
         f"kind_{query.kind.value}": 1.0,
@@ -190,17 +203,23 @@ def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[st
     }
 
 
+MIN_REST = 2  # characters a name must keep after the question's name is dropped from it
+
+
 def _drop_asked_lead(query: Query, sentence: str, a: int, b: int) -> tuple[int, int]:
     """A name run that opens with a name the question gives keeps only the rest: 'Ấn Độ
     Narendra Modi' (after 'Thủ tướng') answers 'Ai là thủ tướng Ấn Độ?' with 'Narendra Modi'.
-    Only a whole name of the question is dropped: 'Tôn Thị Nghiêm' stays whole for 'vợ của
-    Tôn Đức Thắng'."""
+    Only a whole name of the question is dropped ('Tôn Thị Nghiêm' stays whole for 'vợ của
+    Tôn Đức Thắng'), and never down to a suffix ('Barack Obama Sr')."""
     words = list(WORD.finditer(sentence, a, b))
-    run = [folded(w.group(0)) for w in words]
-    given = {*query.entities, *(folded(m.group(0)) for m in NAME.finditer(query.text))}
+    run = [_key(w.group(0)) for w in words]
+    if set(run) <= {_key(w) for w in WORD.findall(query.text)}:  # 'Hoa Kỳ' for 'Hoa kỳ'
+        return a, b
+    names = [*query.entities, *(m.group(0) for m in NAME.finditer(query.text))]
+    given = {tuple(_key(w) for w in WORD.findall(name)) for name in names}
     for entity in sorted(given, key=len, reverse=True):
-        n = len(entity.split())
-        if n < len(run) and run[:n] == entity.split():
+        n = len(entity)
+        if n < len(run) and tuple(run[:n]) == entity and b - words[n].start() > MIN_REST:
             return words[n].start(), b
     return a, b
 
@@ -213,7 +232,7 @@ def _other_role(query: Query, sentence: str, start: int) -> float:
     names aside: 'Thủ tướng Nhật Bản [Shinzo Abe]' for 'Ai là tổng thống Nhật Bản?', 'mẹ
     [Trấn Thành]' for 'Cha của Hari Won?'. Roles sharing a word with the question's are its
     own ('con trai' for 'con')."""
-    asked = {folded(t) for t in query.content} | {w for e in query.entities for w in e.split()}
+    asked = _asked(query) | {_key(w) for e in query.entities for w in e.split()}
     words = _words_before(sentence, start, ROLE_WINDOW)
     while words and words[-1] in asked:
         words.pop()
