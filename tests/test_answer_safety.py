@@ -55,6 +55,7 @@ def responder(tmp_path_factory, e5) -> Responder:
         "Ai là tổng thống Triều Tiên?",
         "Ai là Bí thư Huyện ủy Đức Hòa?",
         "bi thu huyen uy duc hoa la ai",
+        "Ai là Bí thư Huyện ủy Ba Vì?",  # 'Ba' is no 'bà': Ba Vì is the name asked
         "Huyện Kỳ Sơn có bao nhiêu xã?",
         "Năm 2022 huyện Tương Dương thu ngân sách bao nhiêu?",
         "Cầu treo bản Nậm Giải dài bao nhiêu mét?",

@@ -21,6 +21,8 @@ from bot.answering.entities import (
         ("Bí Thư Huyện Ủy Đức Hòa Là Ai", ["duc hoa"]),
         ("Trần Đình Long sinh năm nào?", ["tran dinh long"]),
         ("Chủ tịch UBND tỉnh Long An là ai?", ["long an"]),
+        ("Ai là Bí thư Huyện ủy Ba Vì?", ["ba vi"]),  # 'Ba' is not 'bà' in accented text
+        ("Bà Nguyễn Thị Kim Ngân là ai?", ["nguyen thi kim ngan"]),
         ("Mê Linh phấn đấu trở thành huyện đạt chuẩn nông thôn mới vào khi nào?", ["me linh"]),
         ("Ai là tác giả của Nhà giả kim?", []),
         ("Cầu vượt sông Thiếp dài bao nhiêu mét?", []),

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
-from ingest.text.textnorm import strip_diacritics
+from ingest.text.textnorm import has_diacritics, strip_diacritics
 
 
 def folded(text: str) -> str:
@@ -252,8 +253,22 @@ TIME = re.compile(
 )
 
 
+@cache
+def as_written(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases of a ``_both`` tuple that accented text can hold: not the folded form of
+    another ('ba' of 'bà'), which only stands for it in text typed without accents."""
+    aliases = {folded(p) for p in phrases if has_diacritics(p)}
+    return tuple(p for p in phrases if has_diacritics(p) or p not in aliases)
+
+
+def leading_phrases(text: str, phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases ``text`` may start with: in accented text 'Ba Vì' is a place, not 'bà'."""
+    return as_written(phrases) if has_diacritics(text) else phrases
+
+
 def strip_leading(words: list[str], phrases: tuple[str, ...]) -> list[str]:
     """``words`` without the title or head phrases they start with (repeatedly)."""
+    phrases = leading_phrases(" ".join(words), phrases)
     changed = True
     while words and changed:
         changed = False

@@ -25,6 +25,7 @@ from bot.answering.lexicon import (
     UNIT_WORDS,
     WORD,
     folded,
+    leading_phrases,
 )
 from bot.answering.query import AnswerType, Query, matching_form
 
@@ -113,7 +114,7 @@ def _strip_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
     while changed:
         changed = False
         lowered = sentence[start:end].lower()
-        for phrase in TITLE_WORDS + PLACE_HEADS:
+        for phrase in leading_phrases(sentence[start:end], TITLE_WORDS + PLACE_HEADS):
             if lowered.startswith(phrase + " "):
                 start += len(phrase) + 1
                 changed = True
