@@ -225,15 +225,16 @@ def _span_threshold(decisions: list[dict], t: float) -> float:
 
 def _refresh(questions: list[dict], span_weights: dict) -> None:
     """Each row's best span under this span model: its probability and its support, the
-    ranker's ``span_p`` and ``support`` (as Reader.features computes them)."""
+    ranker's ``span_p``, ``support`` and ``span_role`` (as Reader.features computes them)."""
     for q in questions:
         for r in q["rows"]:
             if not r["spans"]:
-                r["span_p"] = r["support"] = 0.0
+                r["span_p"] = r["support"] = r["span_role"] = 0.0
                 continue
             p = _prob(span_weights, _matrix(r["spans"], SPAN_FEATURES), SPAN_FEATURES)
-            i = int(np.argmax(p))
-            r["span_p"], r["support"] = float(p[i]), r["spans"][i]["support"]
+            best = r["spans"][int(np.argmax(p))]
+            r["span_p"], r["support"] = float(p.max()), best["support"]
+            r["span_role"] = best["other_role"]
 
 
 def fit(questions: list[dict]) -> ReaderModel:

@@ -72,6 +72,15 @@ def test_byline_questions_must_name_the_article(question: str, intent: Intent) -
         ("Làng nghề khảm trai của Phú Xuyên ở xã nào?", AnswerType.PLACE, ["xa"]),
         ("Thạch Thất đặt mục tiêu thu nhập bao nhiêu?", AnswerType.NUMBER, []),
         ("Những huyện nào của tỉnh Long An?", AnswerType.LIST, ["huyen"]),
+        # 'những' inside a title is no list: 'Những đồi hoa sim' is a song
+        ("Bài Những đồi hoa sim là sáng tác của nhạc sĩ nào?", AnswerType.PERSON, ["nhac", "si"]),
+        ("Biệt danh này là của cầu thủ bóng đá nào?", AnswerType.PERSON, ["bong", "da"]),
+        # no question word: a question opening with a person noun asks who
+        ("Người đầu tiên đặt chân lên Mặt Trăng?", AnswerType.PERSON, []),
+        ("nha van duoc menh danh la ong vua phong su?", AnswerType.PERSON, []),
+        # a name asked for: 'tên thật', 'bút danh', also with 'là gì'
+        ("Bút danh của nhà thơ Nguyễn Văn An là gì?", AnswerType.PERSON, []),
+        ("Thủ đô của Pháp là gì?", AnswerType.OTHER, []),
     ],
 )
 def test_answer_kind_and_the_noun_asked_for(question: str, kind: AnswerType, noun: list) -> None:

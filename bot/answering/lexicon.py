@@ -143,15 +143,22 @@ PLACE_KIND = (
 )
 # Place kinds a list question asks for: "Những huyện nào …".
 LIST_HEADS = _both([h for h in _PLACE_HEAD_WORDS if h != "tp"])
-# Titles and offices that stand before a name without being part of it.
-TITLE_WORDS = _both(
-    [
-        "bí thư", "phó bí thư", "chủ tịch", "phó chủ tịch", "giám đốc", "phó giám đốc",
-        "trưởng ban", "bộ trưởng", "thứ trưởng", "thủ tướng", "tổng bí thư", "ủy ban nhân dân",
-        "ubnd", "hội đồng nhân dân", "hđnd", "mặt trận tổ quốc", "đồng chí", "ông", "bà", "anh",
-        "chị", "tác giả", "nhà văn", "ca sĩ", "tập đoàn", "công ty",
-    ]
-)  # fmt: skip
+# Titles, offices and callings that stand before a name without being part of it, also
+# after a word that makes them former or deputy ones: "Cựu Tổng thống Barack Obama".
+_TITLES = [
+    "bí thư", "chủ tịch", "giám đốc", "trưởng ban", "bộ trưởng", "thứ trưởng", "thủ tướng",
+    "tổng bí thư", "tổng thống", "tổng giám đốc", "chủ tịch nước", "chủ tịch hđqt", "thống đốc",
+    "đại sứ", "hiệu trưởng", "huấn luyện viên", "đạo diễn", "nhà sản xuất", "nhà sáng lập",
+    "người sáng lập", "ủy ban nhân dân", "ubnd", "hội đồng nhân dân", "hđnd",
+    "mặt trận tổ quốc", "đồng chí", "ông", "bà", "anh", "chị", "tác giả", "nhà văn", "nhà thơ",
+    "nhà báo", "nhà khoa học", "ca sĩ", "nhạc sĩ", "họa sĩ", "nghệ sĩ", "diễn viên",
+    "người mẫu", "hoa hậu", "á hậu", "cầu thủ", "danh thủ", "tiền đạo", "thủ môn", "kình ngư",
+    "vận động viên", "doanh nhân", "tỷ phú", "giáo sư", "tiến sĩ", "bác sĩ", "vua", "hoàng đế",
+    "hoàng tử", "công chúa", "nữ hoàng", "hoàng hậu", "tướng", "đại tướng", "thượng tướng",
+    "trung tướng", "thiếu tướng", "tập đoàn", "công ty", "nước", "người",
+]  # fmt: skip
+_DEPUTY = ["phó", "nguyên", "cựu", "quyền", "tân"]
+TITLE_WORDS = _both(_TITLES + [f"{d} {t}" for d in _DEPUTY for t in _TITLES])
 # Words that end a name: "huyện Đức Hòa là…", "huyen duc hoa la ai". Unaccented, only those
 # that are no common syllable of a name ("duoc" is also Cần Đước, "nam" Hà Nam).
 ENDS_NAME, _ = _words("""
@@ -166,6 +173,8 @@ SURNAMES, _ = _words(
     Mai Cao Trịnh Đào Đoàn Lương Tạ Hà Chu Thái Tô Quách Lưu La Tăng Kiều Triệu Vương Doãn Châu
     Từ Nông Lại Mạc Tôn Khổng Âu Hứa Thân Phùng Diệp Giang Lã Lục Tống Khúc Ông Kim"""
 )
+# Lower-case particles inside European names: "Guido van Rossum", "Marcelo Rebelo de Sousa".
+NAME_PARTICLES = ("van", "von", "der", "den", "de", "del", "dos", "bin", "ibn")
 # Words before a name that make it a place, not a person: "tại Glen Ridge", "người Mỹ".
 PLACE_CUES = _both(["ở", "tại", "thuộc", "từ", "đến", "người", "quốc tịch", "nước", "sang"])
 # Nouns that ask for a person with "nào": "ca sĩ nào", "vị vua nào".
@@ -173,7 +182,17 @@ PERSON_NOUNS = [
     "người", "vị", "vua", "chúa", "hoàng đế", "nhân vật", "cầu thủ", "ca sĩ", "ca sỹ", "họa sĩ",
     "nhạc sĩ", "nghệ sĩ", "nhà văn", "nhà thơ", "nhà khoa học", "diễn viên", "vận động viên",
     "tổng thống", "thủ tướng", "tướng", "danh tướng", "tác giả", "huấn luyện viên",
+    "trọng tài", "nhà soạn kịch", "nhà tiên tri", "tỷ phú", "tỉ phú", "tay đua", "vị thần",
+    "thần", "nhạc sỹ", "hoạ sĩ", "trạng nguyên", "doanh nhân", "hoa hậu", "nhân vật lịch sử",
 ]  # fmt: skip
+# A question without a question word that opens with one of them asks who: "Người châu Á
+# đầu tiên bay vào không gian?", "Nhà thơ được mệnh danh là …?".
+PERSON_LEADS = _both(PERSON_NOUNS)
+# Nouns that ask for a name: "Tên thật của chúa Sãi là gì?", "Bút danh của nhà văn …?".
+NAMINGS = _both(
+    ["tên", "tên thật", "tên khai sinh", "tên hiệu", "tên gọi", "tên húy", "bút danh",
+     "bí danh", "biệt danh", "niên hiệu", "pháp danh", "nghệ danh"]
+)  # fmt: skip
 # Nouns that ask for a proper name with "nào": "đường cao tốc nào", "đội nào".
 NAMED_NOUNS = [
     "đường", "cao tốc", "quốc lộ", "tuyến", "sông", "núi", "cầu", "hồ", "đảo", "công ty",
@@ -183,20 +202,22 @@ NAMED_NOUNS = [
 ]  # fmt: skip
 # Question words that say what shape of answer is wanted, first match wins.
 TYPE_CUES: list[tuple[str, str]] = [
-    ("list", r"\b(?:những|các)\b.+\bnào\b|\bgồm những\b|\bkể tên\b"),
+    ("list", r"\b(?:những|các)\s+(?:\w+\s+){1,3}nào\b|\bgồm những\b|\bkể tên\b"),
     ("number", r"\bbao nhiêu\b|\bmấy\b|\bsố lượng\b|\btỷ lệ\b|\btỉ lệ\b"),
     ("time", r"\bkhi nào\b|\bbao giờ\b|\bnăm nào\b|\bngày nào\b|\bthời gian nào\b"),
-    ("person", rf"\bai\b|\b(?:{'|'.join(PERSON_NOUNS)}) nào\b"),
+    ("person", rf"\bai\b|\b(?:{'|'.join(PERSON_NOUNS)})(?: \w+){{0,2}} nào\b"),
     ("place", rf"\bở đâu\b|\bnơi nào\b|\b(?:{'|'.join(_PLACE_HEAD_WORDS[:9])}) nào\b"),
     ("name", rf"\b(?:{'|'.join(NAMED_NOUNS)}) nào\b"),
 ]
 TYPE_CUES_FOLDED = [(kind, folded(cue)) for kind, cue in TYPE_CUES]
+# Family relations: "Mẹ của Hari Won?" asks for a person standing in one to a name.
+KIN = _both(
+    ["chồng", "vợ", "con", "con gái", "con trai", "cha", "bố", "mẹ", "anh trai", "em gái",
+     "em trai", "chị gái", "ông xã", "bà xã"]
+)  # fmt: skip
 # A question with no question word that opens with a relation ("Chồng của Hari Won?") or an
 # office ("Tổng giám đốc công ty Vietjet?") asks for a person.
-RELATIONS = _both(
-    ["chồng", "vợ", "con", "con gái", "con trai", "cha", "bố", "mẹ", "anh trai", "em gái",
-     "tên thật", "tên"]
-)  # fmt: skip
+RELATIONS = (*KIN, *_both(["tên thật", "tên"]))
 OFFICES = _both(["tổng giám đốc", "tổng thống", "chủ tịch", "giám đốc", "thủ tướng", "bộ trưởng"])
 # Roles a name stands after: offices and family relations. 'Thủ tướng Nhật Bản Shinzo Abe'
 # does not answer who the 'tổng thống' is, nor 'mẹ Trấn Thành' who Hari Won's father is.
@@ -204,8 +225,7 @@ ROLES = _both(
     [*(w for w in OFFICES), "phó thủ tướng", "chủ tịch nước", "tổng bí thư", "bí thư",
      "hiệu trưởng", "thứ trưởng", "thống đốc", "đại sứ", "huấn luyện viên", "đạo diễn",
      "nhà sản xuất", "quản lý", "người sáng lập", "nhà sáng lập",
-     *(w for w in RELATIONS if not w.startswith("tên")), "ông xã", "bà xã", "em trai",
-     "chị gái", "anh", "em", "chị", "ông nội", "bà nội", "ông ngoại", "bà ngoại"]
+     *KIN, "anh", "em", "chị", "ông nội", "bà nội", "ông ngoại", "bà ngoại"]
 )  # fmt: skip
 # Words that make another office or relation of the one asked when they stand before it:
 # "Phó tổng giám đốc" is not the "tổng giám đốc", a "mẹ chồng" not the "chồng".
@@ -261,23 +281,24 @@ def as_written(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p for p in phrases if has_diacritics(p) or p not in aliases)
 
 
-def leading_phrases(text: str, phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """The phrases ``text`` may start with: in accented text 'Ba Vì' is a place, not 'bà'."""
-    return as_written(phrases) if has_diacritics(text) else phrases
+@cache
+def _leading(phrases: tuple[str, ...], written: bool) -> re.Pattern[str]:
+    chosen = as_written(phrases) if written else phrases
+    return re.compile("|".join(rf"{re.escape(p)}(?![\w-])" for p in chosen))
+
+
+def leading_phrase(text: str, phrases: tuple[str, ...]) -> str | None:
+    """The longest of ``phrases`` that lower-cased ``text`` starts with as whole words. In
+    accented text only their written forms count: 'Ba Vì' is a place, not 'bà'."""
+    m = _leading(phrases, has_diacritics(text)).match(text.lower())
+    return m.group(0) if m else None
 
 
 def strip_leading(words: list[str], phrases: tuple[str, ...]) -> list[str]:
     """``words`` without the title or head phrases they start with (repeatedly)."""
-    phrases = leading_phrases(" ".join(words), phrases)
-    changed = True
-    while words and changed:
-        changed = False
-        lowered = " ".join(words).lower()
-        for phrase in phrases:
-            if lowered == phrase or lowered.startswith(phrase + " "):
-                words = words[len(phrase.split()) :]
-                changed = True
-                break
+    written = has_diacritics(" ".join(words))
+    while words and (m := _leading(phrases, written).match(" ".join(words).lower())):
+        words = words[len(m.group(0).split()) :]
     return words
 
 

@@ -20,7 +20,9 @@ from bot.answering.lexicon import (
     LINKS_FOLDED,
     LIST_HEADS,
     META,
+    NAMINGS,
     OFFICES,
+    PERSON_LEADS,
     PLACE_CUES,
     RELATIONS,
     SKIP_LEAD,
@@ -33,6 +35,7 @@ from bot.answering.lexicon import (
     UNITS,
     WORD,
     folded,
+    padded_words,
 )
 from ingest.text.textnorm import has_diacritics, normalize_query, strip_diacritics
 
@@ -109,9 +112,12 @@ def answer_type(text: str, accented: bool) -> AnswerType:
     cues = TYPE_CUES if accented else TYPE_CUES_FOLDED
     lowered = text.lower()
     kind = next((t for t, cue in cues if re.search(cue, lowered)), None)
-    if kind is None and not re.search(r"\b(?:gì|gi|sao|nào|nao)\b", lowered):
-        related = any(re.match(rf"{re.escape(r)} (?:của|cua) ", lowered) for r in RELATIONS)
-        kind = "person" if related or lowered.startswith(tuple(o + " " for o in OFFICES)) else None
+    if kind is None and not re.search(r"\b(?:sao|nào|nao)\b", lowered):
+        named = any(f" {n} " in padded_words(text) for n in NAMINGS)  # 'tên thật … là gì'
+        if named or not re.search(r"\b(?:gì|gi)\b", lowered):
+            related = any(re.match(rf"{re.escape(r)} (?:của|cua) ", lowered) for r in RELATIONS)
+            leads = lowered.startswith(tuple(o + " " for o in (*OFFICES, *PERSON_LEADS)))
+            kind = "person" if named or related or leads else None
     return AnswerType(kind) if kind else AnswerType.OTHER
 
 

@@ -11,23 +11,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.answering.lexicon import (
-    CAPITALISED,
     NAME,
-    OPENERS,
     PLACE_CUES,
     PLACE_HEADS,
     ROLES,
     SURNAMES,
-    TITLE_WORDS,
     UNIT_WORDS,
     WORD,
-    folded,
-    leading_phrases,
 )
-from bot.answering.query import AnswerType, Query, matching_form
+from bot.answering.names import COUNTRY_KEYS, PERSON, key, name_runs
+from bot.answering.query import AnswerType, Query
 
 _UNITS = "|".join(re.escape(u) for u in UNIT_WORDS)
 _NUMBER = re.compile(
@@ -39,26 +34,19 @@ _DATE = re.compile(
     r"|(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+)?\b(?:1\d|20)\d\d\b|thế kỷ\s+[\wIVXLC]+",
     re.IGNORECASE,
 )
-_PERSON = re.compile(rf"{CAPITALISED}(?:-\w+)*(?:[\s-]+{CAPITALISED}(?:-\w+)*)*")  # Moon Jae-in
-_DASH = re.compile(r"\s+[-–]\s+")
 _PLACE = re.compile(
-    rf"\b(?:{'|'.join(re.escape(h) for h in PLACE_HEADS)}|ở|tại|thuộc)\s+({_PERSON.pattern})",
+    rf"\b(?:{'|'.join(re.escape(h) for h in PLACE_HEADS)}|ở|tại|thuộc)\s+({PERSON.pattern})",
     re.IGNORECASE,
 )
 
 
-@lru_cache(maxsize=65536)
-def _key(word: str) -> str:
-    """The form words are compared in: folded, one spelling for i/y ('Kỳ', 'kì' -> 'ki')."""
-    return matching_form(folded(word))
-
-
 def _asked(query: Query) -> set[str]:
     """The question's content words in that form."""
-    return {_key(t) for t in query.content}
+    return {key(t) for t in query.content}
 
 
-_ROLES = tuple(" ".join(_key(w) for w in r.split()) for r in ROLES)  # longest first
+_SURNAME_KEYS = frozenset((key(name),) for name in SURNAMES)
+_ROLES = tuple(" ".join(key(w) for w in r.split()) for r in ROLES)  # longest first
 
 # What the span model weighs (every candidate has these keys).
 SPAN_FEATURES = (
@@ -81,6 +69,7 @@ SPAN_FEATURES = (
     "leftmost",
     "after_noun",
     "other_role",
+    "caps",
 )
 
 
@@ -96,39 +85,30 @@ class Span:
 def _anchors(query: Query, sentence: str) -> list[int]:
     """Where the sentence has the question's words (positions of their first character)."""
     wanted = _asked(query)
-    return [m.start() for m in WORD.finditer(sentence) if _key(m.group(0)) in wanted]
+    return [m.start() for m in WORD.finditer(sentence) if key(m.group(0)) in wanted]
+
+
+def _entity_words(query: Query) -> list[tuple[str, ...]]:
+    """The question's names as word tuples in compared form."""
+    return [tuple(key(w) for w in e.split()) for e in query.entities]
 
 
 def _in_question(query: Query, text: str) -> bool:
     """Whether ``text`` names the question's topic: every word is in the question, or it
-    shares a word with a name the question asks about ('Lionel Messi' for 'con của Messi')."""
-    words = [_key(w) for w in WORD.findall(text)]
-    topic = {_key(w) for e in query.entities for w in e.split()}
-    asked = _asked(query) | topic
-    return bool(words) and (all(w in asked for w in words) or bool(topic & set(words)))
+    holds a whole name the question asks about ('Lionel Messi' for 'con của Lionel Messi'),
+    or is part of one. Sharing a word is not enough: 'Jaden Smith' answers 'Con trai của
+    Will Smith?'."""
+    words = tuple(key(w) for w in WORD.findall(text))
+    if not words:
+        return False
+    if set(words) <= _asked(query):
+        return True
+    return any(set(words) <= set(e) or _holds(words, e) for e in _entity_words(query) if e)
 
 
-def _strip_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading titles and place heads from a name ('Đồng chí Phan Nhân Duy')."""
-    changed = True
-    while changed:
-        changed = False
-        lowered = sentence[start:end].lower()
-        for phrase in leading_phrases(sentence[start:end], TITLE_WORDS + PLACE_HEADS):
-            if lowered.startswith(phrase + " "):
-                start += len(phrase) + 1
-                changed = True
-                break
-    return start, end
-
-
-def _strip_opener(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """Drop the sentence's capitalised first word when it only opens it ('Theo Chủ tịch')."""
-    first = sentence[start:end].split(" ", 1)[0]
-    opens = not sentence[:start].strip() or sentence[:start].rstrip().endswith((".", "!", "?"))
-    if opens and first.lower() in OPENERS:
-        return min(end, start + len(first) + 1), end
-    return start, end
+def _holds(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
@@ -143,30 +123,9 @@ def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
         case AnswerType.PLACE:
             return [m.span(1) for m in _PLACE.finditer(sentence)]
         case AnswerType.PERSON | AnswerType.NAME:
-            return _names(sentence, whole_runs=query.kind is AnswerType.NAME)
+            return name_runs(sentence, people=query.kind is AnswerType.PERSON)
         case _:
             return []
-
-
-def _names(sentence: str, whole_runs: bool) -> list[tuple[int, int]]:
-    """Capitalised names without their titles; single words only when there is no longer one
-    (a lone capital is as often a sentence's first word or an office as a name). A dash parts
-    a person from an office ("Đức Hòa - Phan Nhân Duy"), but may join a name ("cao tốc Pháp Vân
-    - Cầu Giẽ"): the whole run is a candidate only with ``whole_runs``."""
-    runs = []
-    for m in _PERSON.finditer(sentence):
-        parts = list(_DASH.finditer(m.group(0)))
-        if whole_runs and parts:
-            runs.append(m.span())
-        edges = [0, *[x for p in parts for x in p.span()], len(m.group(0))]
-        pairs = zip(edges[::2], edges[1::2], strict=True)
-        runs += [(m.start() + a, m.start() + b) for a, b in pairs]
-    spans = [_strip_titles(sentence, *_strip_opener(sentence, a, b)) for a, b in runs]
-    spans = [(a, b) for a, b in spans if b > a]
-    longer = [(a, b) for a, b in spans if re.search(r"[\s-]", sentence[a:b])]
-    if longer:
-        return longer
-    return [(a, b) for a, b in spans if a > 0 and folded(sentence[a:b]) not in TITLE_WORDS]
 
 
 @dataclass(frozen=True)
@@ -178,7 +137,7 @@ class Candidate:
 
 
 def _words_before(sentence: str, start: int, n: int) -> list[str]:
-    return [_key(w) for w in WORD.findall(sentence[:start])[-n:]]
+    return [key(w) for w in WORD.findall(sentence[:start])[-n:]]
 
 
 def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[str, float]:
@@ -187,7 +146,7 @@ def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[st
     wanted = _asked(query)
     before = _words_before(sentence, span.start, 2)
     after = sentence[span.end :].lstrip()
-    next_words = {_key(w) for w in WORD.findall(after)[:3]}
+    next_words = {key(w) for w in WORD.findall(after)[:3]}
     first = span.text.split()[0]
     return {
         f"kind_{query.kind.value}": 1.0,
@@ -201,6 +160,7 @@ def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[st
         "place_cue": float(any(w in PLACE_CUES for w in before)),
         "words": math.log(len(span.text.split())),
         "quoted": float(sentence[max(0, span.start - 1) : span.start] in "“\"'"),
+        "caps": float(span.text.isupper() and " " in span.text),  # 'GIỚI THIỆU CUỐN SÁCH'
     }
 
 
@@ -213,12 +173,12 @@ def _drop_asked_lead(query: Query, sentence: str, a: int, b: int) -> tuple[int, 
     Only a whole name of the question is dropped ('Tôn Thị Nghiêm' stays whole for 'vợ của
     Tôn Đức Thắng'), and never down to a suffix ('Barack Obama Sr')."""
     words = list(WORD.finditer(sentence, a, b))
-    run = [_key(w.group(0)) for w in words]
-    if set(run) <= {_key(w) for w in WORD.findall(query.text)}:  # 'Hoa Kỳ' for 'Hoa kỳ'
+    run = [key(w.group(0)) for w in words]
+    if set(run) <= {key(w) for w in WORD.findall(query.text)}:  # 'Hoa Kỳ' for 'Hoa kỳ'
         return a, b
     names = [*query.entities, *(m.group(0) for m in NAME.finditer(query.text))]
-    given = {tuple(_key(w) for w in WORD.findall(name)) for name in names}
-    for entity in sorted(given, key=len, reverse=True):
+    given = {tuple(key(w) for w in WORD.findall(name)) for name in names}
+    for entity in sorted(given - _SURNAME_KEYS, key=len, reverse=True):  # 'nhà Ngô': Ngô Quyền
         n = len(entity)
         if n < len(run) and tuple(run[:n]) == entity and b - words[n].start() > MIN_REST:
             return words[n].start(), b
@@ -228,15 +188,20 @@ def _drop_asked_lead(query: Query, sentence: str, a: int, b: int) -> tuple[int, 
 ROLE_WINDOW = 6  # words before a span searched for the role it stands after
 
 
+def _ends_with_country(words: list[str]) -> int:
+    """How many of the last words name a country ('... thủ tướng đan mạch' -> 2), or 0."""
+    return max((len(c) for c in COUNTRY_KEYS if tuple(words[-len(c) :]) == c), default=0)
+
+
 def _other_role(query: Query, sentence: str, start: int) -> float:
     """1 when the span stands right after a role the question does not ask about, its own
-    names aside: 'Thủ tướng Nhật Bản [Shinzo Abe]' for 'Ai là tổng thống Nhật Bản?', 'mẹ
-    [Trấn Thành]' for 'Cha của Hari Won?'. Roles sharing a word with the question's are its
-    own ('con trai' for 'con')."""
-    asked = _asked(query) | {_key(w) for e in query.entities for w in e.split()}
+    names and countries aside: 'Thủ tướng Nhật Bản [Shinzo Abe]' for 'Ai là tổng thống Nhật
+    Bản?', 'mẹ [Trấn Thành]' for 'Cha của Hari Won?'. Roles sharing a word with the
+    question's are its own ('con trai' for 'con')."""
+    asked = _asked(query) | {key(w) for e in query.entities for w in e.split()}
     words = _words_before(sentence, start, ROLE_WINDOW)
-    while words and words[-1] in asked:
-        words.pop()
+    while words and (words[-1] in asked or _ends_with_country(words)):
+        words = words[: -max(1, _ends_with_country(words))]
     tail = " " + " ".join(words)
     role = next((r for r in _ROLES if tail.endswith(" " + r)), None)
     return float(role is not None and not set(role.split()) & asked)
