@@ -1,13 +1,16 @@
 """Build cloze questions with gold answers from a corpus, as training data for the reader.
 
-    python bench/cloze.py ../shared/corpus/newsqa OUT.jsonl [--number 150] [--time 100]
+    python bench/cloze.py ../shared/corpus/newsqa OUT.jsonl [--number N] [--time N] [--other N]
 
-The dev sets have almost no "bao nhiêu" or "khi nào" questions, so the reader's features for
-quantities and dates would be fitted on nothing. This finds sentences with a number and its
+The dev sets have almost no "bao nhiêu", "khi nào" or "là gì" questions, so the reader's
+features for them would be fitted on nothing. This finds sentences with a number and its
 unit ("dài 420 m") or a date ("năm 1995"), masks it with the question word in place ("Cầu ...
 dài bao nhiêu m?", "... vào năm nào?") inside a window of its clause, and keeps the masked
-text as the gold answer. Every question comes from a different file, chosen with a fixed
-seed; the output has the eval-set format, so ``bench/fit_reader.py dump`` reads it.
+text as the gold answer; then, from other files, sentences that open "X là Y" give "X là gì?"
+with the rest of Y's clause as the answer. That answer ends where the reader's "là gì" span
+ends (the clause), so these questions teach which "là" answers, not where an answer stops.
+Every question comes from a different file, chosen with a fixed seed; the output has the
+eval-set format, so ``bench/fit_reader.py dump`` reads it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import random
 import re
 from pathlib import Path
 
-from bot.answering.lexicon import UNIT_WORDS
+from bot.answering.lexicon import OPENERS, PRONOUNS, UNIT_WORDS
 from ingest.text.sentences import sentences
 
 NUMBER = r"\d+(?:[.,]\d+)*"
@@ -103,12 +106,42 @@ def _date(sentence: str, previous: str, rng: random.Random) -> dict | None:
     }
 
 
+# Words a sentence opens with that refer back rather than name: "Ông là …", "Thế là …".
+_NO_SUBJECT = PRONOUNS | {w.capitalize() for w in OPENERS} | {"Thế", "Thật", "Cũng", "Đó", "Đây"}
+_IS = re.compile(r"\s(là)\s")
+_DEFINED = (2, 6)  # words of what a "là gì" question asks about
+_DEFINITION = (2, 12)  # words of its answer
+
+
+def _definition(sentence: str, previous: str, rng: random.Random) -> dict | None:
+    """A sentence that opens 'X là Y' -> 'X là gì?' with Y, the rest of the clause after
+    'là', as the answer; X is all the sentence has before 'là' and starts with a capital."""
+    m = _IS.search(sentence)
+    if not m or _CLAUSE.search(sentence[: m.start()]) or not sentence[:1].isupper():
+        return None
+    subject = sentence[: m.start()].split()
+    answer = _CLAUSE.split(sentence[m.end() :])[0].split()
+    if not _DEFINED[0] <= len(subject) <= _DEFINED[1] or subject[0] in _NO_SUBJECT:
+        return None
+    if not _DEFINITION[0] <= len(answer) <= _DEFINITION[1]:
+        return None
+    gold = " ".join(answer).rstrip(".!?")
+    return {"question": f"{' '.join(subject)} là gì?", "answer": {"any": [gold]}, "type": "other"}
+
+
 def build(corpus: Path, wanted: dict[str, int], seed: int = 11) -> list[dict]:
     """Up to ``wanted[kind]`` questions of each kind, one per file, from shuffled files."""
     files = sorted(corpus.glob("*.md"))
     rng = random.Random(seed)
     rng.shuffle(files)
-    makers = {"number": _quantity, "time": _date}
+    out: list[dict] = []
+    for makers in ({"number": _quantity, "time": _date}, {"other": _definition}):
+        used = {q["gold_sources"][0] for q in out}
+        out += _questions([f for f in files if f.name not in used], makers, wanted, rng, len(out))
+    return out
+
+
+def _questions(files: list[Path], makers: dict, wanted: dict[str, int], rng, first: int):
     out: list[dict] = []
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -122,7 +155,7 @@ def build(corpus: Path, wanted: dict[str, int], seed: int = 11) -> list[dict]:
                 (q for p, s in pairs if 8 <= len(s.split()) <= 60 if (q := maker(s, p, rng))), None
             )
             if found:
-                out.append({"id": f"c{len(out):04d}", **found, "gold_sources": [path.name]})
+                out.append({"id": f"c{first + len(out):04d}", **found, "gold_sources": [path.name]})
                 break
     return out
 
@@ -133,8 +166,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--number", type=int, default=150)
     parser.add_argument("--time", type=int, default=100)
+    parser.add_argument("--other", type=int, default=100, help="'X là gì?' questions")
     args = parser.parse_args()
-    rows = build(args.corpus, {"number": args.number, "time": args.time})
+    rows = build(args.corpus, {"number": args.number, "time": args.time, "other": args.other})
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
 
 

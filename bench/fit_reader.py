@@ -55,6 +55,7 @@ KINDS = (
     "person",
     "place",
     "name",
+    "other",
 )  # answerable-correct the short answers may cost, for their F1
 
 

@@ -47,7 +47,8 @@ def test_a_name_right_after_the_noun_asked_for() -> None:
 
 
 def test_no_candidate_for_a_question_without_an_answer_shape() -> None:
-    assert find_span(analyse("Chủ đề công tác năm 2021 là gì?"), "Chủ đề là “Kỷ cương”.") is None
+    why = analyse("Vì sao chủ đề công tác năm 2021 được chọn?")
+    assert find_span(why, "Chủ đề là “Kỷ cương”.") is None
     assert find_span(analyse("Ai là Bí thư?"), "không có tên nào ở đây.") is None
 
 
@@ -130,3 +131,17 @@ def test_a_name_in_capitals_is_marked() -> None:
         "TIN TỨC MỚI": 1.0,
         "Trần Văn An": 0.0,
     }
+
+
+def test_what_follows_the_words_before_gi_up_to_the_end_of_its_clause() -> None:
+    ruby = "Ruby là một ngôn ngữ lập trình đa mục đích, được tạo ra vào năm 1990."
+    assert texts("Ruby là gì?", ruby) == ["một ngôn ngữ lập trình đa mục đích"]
+    # a quotation after the anchor is taken whole, commas and all
+    theme = "Chủ đề năm nay của tỉnh là “Kỷ cương, trách nhiệm, hành động” và đổi mới."
+    assert texts("Chủ đề năm nay của tỉnh là gì?", theme) == ["Kỷ cương, trách nhiệm, hành động"]
+    # the two words before 'gì' first ('hàng' of 'mặt hàng'), then the last one alone
+    goods = "Công ty là doanh nghiệp lớn, sản xuất mặt hàng may mặc xuất khẩu."
+    assert texts("Công ty sản xuất mặt hàng gì?", goods) == ["may mặc xuất khẩu"]
+    long = "Nó là " + " ".join(["từ"] * 20) + "."
+    assert len(texts("Nó là gì?", long)[0].split()) == 12  # at most a clause of 12 words
+    assert texts("Vì sao trời mưa?", "Trời mưa là do hơi nước.") == []  # no 'gì', no anchor

@@ -55,6 +55,7 @@ SPAN_FEATURES = (
     "kind_person",
     "kind_place",
     "kind_name",
+    "kind_other",
     "distance",
     "apposition",
     "opens",
@@ -124,8 +125,54 @@ def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
             return [m.span(1) for m in _PLACE.finditer(sentence)]
         case AnswerType.PERSON | AnswerType.NAME:
             return name_runs(sentence, people=query.kind is AnswerType.PERSON)
+        case AnswerType.OTHER:
+            return _after_anchor(_gap_anchor(query), sentence)
         case _:
             return []
+
+
+_GAP = ("gi",)  # the question word whose place the answer takes: 'Ruby là gì?'
+_QUOTES = {"“": "”", '"': '"', "‘": "’", "«": "»"}
+_CLAUSE_END = re.compile(r"[,;:.!?()\[\]]|\s[-–]\s")
+MAX_CLAUSE_WORDS = 12
+
+
+def _gap_anchor(query: Query) -> tuple[str, ...]:
+    """The (at most two) words before 'gì' in the question: 'là' of 'Ruby là gì?', 'hiệu là'
+    of '… lấy niên hiệu là gì?'. Empty when the question has no 'gì'."""
+    words = [key(w) for w in WORD.findall(query.text)]
+    at = next((i for i, w in enumerate(words) if (w,) == _GAP), None)
+    return tuple(words[max(0, at - 2) : at]) if at else ()
+
+
+def _after_anchor(anchor: tuple[str, ...], sentence: str) -> list[tuple[int, int]]:
+    """What follows the anchor in the sentence, up to the end of its clause (at most 12
+    words), or a quotation after it whole: 'chủ đề … là [“Kỷ cương, trách nhiệm, …”]'. The
+    two-word anchor is tried first, then its last word."""
+    words = list(WORD.finditer(sentence))
+    keys = [key(w.group(0)) for w in words]
+    for n in range(len(anchor), 0, -1):
+        part = anchor[-n:]
+        ends = [
+            words[i + n - 1].end()
+            for i in range(len(keys) - n + 1)
+            if tuple(keys[i : i + n]) == part
+        ]
+        spans = [s for s in (_clause_after(sentence, e) for e in ends) if s]
+        if spans:
+            return spans
+    return []
+
+
+def _clause_after(sentence: str, at: int) -> tuple[int, int] | None:
+    rest = sentence[at:]
+    start = at + len(rest) - len(rest.lstrip())
+    close = _QUOTES.get(sentence[start : start + 1])
+    if close and (end := sentence.find(close, start + 1)) > start + 1:
+        return start + 1, end
+    m = _CLAUSE_END.search(sentence, start)
+    clause = list(WORD.finditer(sentence, start, m.start() if m else len(sentence)))
+    return (start, clause[:MAX_CLAUSE_WORDS][-1].end()) if clause else None
 
 
 @dataclass(frozen=True)
