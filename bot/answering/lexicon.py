@@ -233,6 +233,14 @@ MODIFIERS = frozenset(
     _both(["phó", "nguyên", "cựu", "quyền", "bố", "cha", "mẹ", "con", "vợ", "chồng", "em",
            "anh", "chị", "cháu"])
 )  # fmt: skip
+# Offices that a country's name follows before the holder's: "Tổng thống Pháp Emmanuel
+# Macron". Elsewhere a name may open with a country's ("Mỹ Tâm", "Nhật Kim Anh", "Đức Phúc").
+STATE_OFFICES = _both(
+    ["tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "chủ tịch nước",
+     "ngoại trưởng", "bộ trưởng", "đại sứ", "quốc vương", "vua", "nhà vua", "nữ hoàng",
+     "hoàng tử", "công chúa", "hoàng hậu", "thái tử", "tổng bí thư", "nhà lãnh đạo",
+     "lãnh đạo", "đệ nhất phu nhân"]
+)  # fmt: skip
 # Countries, capitalised as news names them: "Tổng thống Hàn Quốc", "Bộ Tài chính Mỹ". An
 # office followed by another country than the one asked about is another office holder.
 _COUNTRY_NAMES = (

@@ -3,6 +3,7 @@ openers and countries that stand before them ('Cựu Tổng thống Mỹ [Barack
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -12,6 +13,7 @@ from bot.answering.lexicon import (
     NAME_PARTICLES,
     OPENERS,
     PLACE_HEADS,
+    STATE_OFFICES,
     TITLE_WORDS,
     WORD,
     folded,
@@ -34,25 +36,58 @@ def key(word: str) -> str:
 
 
 _PREFIXES = TITLE_WORDS + PLACE_HEADS
+_FIRST_WORDS = frozenset(p.split()[0] for p in _PREFIXES)
+_WINDOW = max(len(p) for p in _PREFIXES) + 1  # a title and the character after it
 COUNTRY_KEYS = frozenset(tuple(key(w) for w in name) for name in COUNTRIES)
+_STATE_OFFICES = tuple(dict.fromkeys(" ".join(key(w) for w in o.split()) for o in STATE_OFFICES))
 
 
 def _strip_country(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a country's name that opens a person's name run: 'Tổng thống Pháp [Emmanuel
-    Macron]'; a run that is only a country ('Việt Nam') names no person."""
+    """Drop a country's name that opens a person's name run after a state office: 'Tổng
+    thống Pháp [Emmanuel Macron]', but 'ca sĩ Mỹ Tâm' keeps hers. A run that is only a
+    country ('Việt Nam') names no person."""
     words = list(WORD.finditer(sentence, start, end))
     keys = tuple(key(w.group(0)) for w in words)
     n = max((len(c) for c in COUNTRY_KEYS if keys[: len(c)] == c), default=0)
-    if not n:
+    if n == len(words):
+        return end, end
+    if not n or not _after_office(sentence, start):
         return start, end
-    return (words[n].start(), end) if n < len(words) else (end, end)
+    return words[n].start(), end
+
+
+def _after_office(sentence: str, at: int) -> bool:
+    """Whether a state office ends right before ``at``."""
+    tail = " " + " ".join(key(w) for w in WORD.findall(sentence[max(0, at - 40) : at])[-4:])
+    return any(tail.endswith(" " + office) for office in _STATE_OFFICES)
 
 
 def _strip_titles(sentence: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading titles and place heads from a name ('Đồng chí Phan Nhân Duy'). A run
     that only opens a title ('Cựu Tổng' of 'Cựu Tổng thống') is no name: it comes out empty."""
-    while start < end and (phrase := leading_phrase(sentence[start:], _PREFIXES)):
+    while start < end and (phrase := _title_at(sentence, start)):
         start = min(end, start + len(phrase) + 1)
+    return start, end
+
+
+def _title_at(sentence: str, at: int) -> str | None:
+    """The title or place head the sentence has at ``at``, if any (its first word looked up
+    before the pattern runs)."""
+    first = WORD.match(sentence, at)
+    if not first or first.group(0).lower() not in _FIRST_WORDS:
+        return None
+    return leading_phrase(sentence[at : at + _WINDOW], _PREFIXES)
+
+
+def _strip_title_start(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """End a name before a title inside or after it: 'Chủ tịch HĐQT [Tập] đoàn Novaland',
+    'Nguyễn Văn An [Tổng Thống Mỹ]'. One-word titles inside a name are its own ('Nguyễn Anh
+    Tuấn'); only those that go on past the run end it."""
+    words = list(WORD.finditer(sentence, start, end))
+    for prev, word in itertools.pairwise(words):
+        phrase = _title_at(sentence, word.start())
+        if phrase and (" " in phrase or word.start() + len(phrase) > end):
+            return start, prev.end()
     return start, end
 
 
@@ -81,6 +116,7 @@ def name_runs(sentence: str, people: bool) -> list[tuple[int, int]]:
         pairs = zip(edges[::2], edges[1::2], strict=True)
         runs += [(m.start() + a, m.start() + b) for a, b in pairs]
     spans = [_strip_titles(sentence, *_strip_opener(sentence, a, b)) for a, b in runs]
+    spans = [_strip_title_start(sentence, a, b) for a, b in spans if b > a]
     if people:
         spans = [_strip_country(sentence, a, b) for a, b in spans]
     spans = [(a, b) for a, b in spans if b > a]
