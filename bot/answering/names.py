@@ -105,7 +105,7 @@ def name_runs(sentence: str, people: bool) -> list[tuple[int, int]]:
     (a lone capital is as often a sentence's first word or an office as a name). A dash parts
     a person from an office ("Đức Hòa - Phan Nhân Duy"), but may join a name ("cao tốc Pháp Vân
     - Cầu Giẽ"): the whole run is a candidate too unless ``people`` are asked for, whose names
-    never start with a country's."""
+    do not start with a country's after a state office."""
     whole_runs = not people
     runs = []
     for m in PERSON.finditer(sentence):

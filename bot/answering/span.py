@@ -1,9 +1,10 @@
 """The short answer inside a chosen sentence: a name for 'ai', a number with its unit for
-'bao nhiêu', a date for 'khi nào', a place for 'ở đâu', what follows 'là' for 'là gì'.
+'bao nhiêu', a date for 'khi nào', a place for 'ở đâu', and for '… gì?' the rest of the
+clause after the question's words before 'gì' ('Ruby là gì?' -> what follows 'là').
 
-Candidates of the wanted shape that the question does not already name are taken; the one
-nearest to the words the sentence shares with the question wins. No span (None) means the
-whole sentence is the answer.
+Candidates of the wanted shape that the question does not already name are taken, each with
+features; the reader's fitted span model picks among them (``find_span`` takes the one
+nearest the question's words). No span (None) means the whole sentence is the answer.
 """
 
 from __future__ import annotations
