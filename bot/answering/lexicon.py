@@ -210,14 +210,13 @@ TYPE_CUES: list[tuple[str, str]] = [
     ("name", rf"\b(?:{'|'.join(NAMED_NOUNS)}) nào\b"),
 ]
 TYPE_CUES_FOLDED = [(kind, folded(cue)) for kind, cue in TYPE_CUES]
-# Family relations: "Mẹ của Hari Won?" asks for a person standing in one to a name.
+# Family relations: "Mẹ của Hari Won?" asks for a person standing in one to a name; a
+# question with no question word that opens with one ("Chồng của Hari Won?") or with an
+# office ("Tổng giám đốc công ty Vietjet?") asks for a person.
 KIN = _both(
     ["chồng", "vợ", "con", "con gái", "con trai", "cha", "bố", "mẹ", "anh trai", "em gái",
      "em trai", "chị gái", "ông xã", "bà xã"]
 )  # fmt: skip
-# A question with no question word that opens with a relation ("Chồng của Hari Won?") or an
-# office ("Tổng giám đốc công ty Vietjet?") asks for a person.
-RELATIONS = (*KIN, *_both(["tên thật", "tên"]))
 OFFICES = _both(["tổng giám đốc", "tổng thống", "chủ tịch", "giám đốc", "thủ tướng", "bộ trưởng"])
 # Roles a name stands after: offices and family relations. 'Thủ tướng Nhật Bản Shinzo Abe'
 # does not answer who the 'tổng thống' is, nor 'mẹ Trấn Thành' who Hari Won's father is.

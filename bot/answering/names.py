@@ -38,7 +38,7 @@ def key(word: str) -> str:
 _PREFIXES = TITLE_WORDS + PLACE_HEADS
 _FIRST_WORDS = frozenset(p.split()[0] for p in _PREFIXES)
 _WINDOW = max(len(p) for p in _PREFIXES) + 1  # a title and the character after it
-COUNTRY_KEYS = frozenset(tuple(key(w) for w in name) for name in COUNTRIES)
+_COUNTRY_KEYS = frozenset(tuple(key(w) for w in name) for name in COUNTRIES)
 _STATE_OFFICES = tuple(dict.fromkeys(" ".join(key(w) for w in o.split()) for o in STATE_OFFICES))
 
 
@@ -47,13 +47,18 @@ def _strip_country(sentence: str, start: int, end: int) -> tuple[int, int]:
     thống Pháp [Emmanuel Macron]', but 'ca sĩ Mỹ Tâm' keeps hers. A run that is only a
     country ('Việt Nam') names no person."""
     words = list(WORD.finditer(sentence, start, end))
-    keys = tuple(key(w.group(0)) for w in words)
-    n = max((len(c) for c in COUNTRY_KEYS if keys[: len(c)] == c), default=0)
+    n = country_words([key(w.group(0)) for w in words])
     if n == len(words):
         return end, end
     if not n or not _after_office(sentence, start):
         return start, end
     return words[n].start(), end
+
+
+def country_words(keys: list[str], at_end: bool = False) -> int:
+    """How many of the first (or last) words name a country ('đan mạch' -> 2), or 0."""
+    cut = (lambda c: tuple(keys[-len(c) :])) if at_end else (lambda c: tuple(keys[: len(c)]))
+    return max((len(c) for c in _COUNTRY_KEYS if cut(c) == c), default=0)
 
 
 def _after_office(sentence: str, at: int) -> bool:

@@ -16,6 +16,7 @@ from bot.answering.lexicon import (
     ASK_QUANTITY,
     AUTHOR_Q,
     DATE_Q,
+    KIN,
     LINKS,
     LINKS_FOLDED,
     LIST_HEADS,
@@ -24,7 +25,6 @@ from bot.answering.lexicon import (
     OFFICES,
     PERSON_LEADS,
     PLACE_CUES,
-    RELATIONS,
     SKIP_LEAD,
     SKIP_LEAD_FOLDED,
     STOP,
@@ -113,9 +113,10 @@ def answer_type(text: str, accented: bool) -> AnswerType:
     lowered = text.lower()
     kind = next((t for t, cue in cues if re.search(cue, lowered)), None)
     if kind is None and not re.search(r"\b(?:sao|nào|nao)\b", lowered):
-        named = any(f" {n} " in padded_words(text) for n in NAMINGS)  # 'tên thật … là gì'
+        words = padded_words(text)
+        named = any(f" {n} " in words for n in NAMINGS)  # 'tên thật … là gì'
         if named or not re.search(r"\b(?:gì|gi)\b", lowered):
-            related = any(re.match(rf"{re.escape(r)} (?:của|cua) ", lowered) for r in RELATIONS)
+            related = any(re.match(rf"{re.escape(r)} (?:của|cua) ", lowered) for r in KIN)
             leads = lowered.startswith(tuple(o + " " for o in (*OFFICES, *PERSON_LEADS)))
             kind = "person" if named or related or leads else None
     return AnswerType(kind) if kind else AnswerType.OTHER

@@ -22,7 +22,7 @@ from bot.answering.lexicon import (
     UNIT_WORDS,
     WORD,
 )
-from bot.answering.names import COUNTRY_KEYS, PERSON, key, name_runs
+from bot.answering.names import PERSON, country_words, key, name_runs
 from bot.answering.query import AnswerType, Query
 
 _UNITS = "|".join(re.escape(u) for u in UNIT_WORDS)
@@ -215,18 +215,27 @@ def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[st
 MIN_REST = 2  # characters a name must keep after the question's name is dropped from it
 
 
-def _drop_asked_lead(query: Query, sentence: str, a: int, b: int) -> tuple[int, int]:
+def _given(query: Query) -> list[tuple[str, ...]]:
+    """The names the question gives, as word tuples, longest first, without a lone family
+    name ('nhà Ngô' keeps 'Ngô Quyền' whole)."""
+    names = [*query.entities, *(m.group(0) for m in NAME.finditer(query.text))]
+    given = {tuple(key(w) for w in WORD.findall(name)) for name in names} - _SURNAME_KEYS
+    return sorted(given, key=len, reverse=True)
+
+
+def _drop_asked_lead(
+    given: list[tuple[str, ...]], said: set[str], sentence: str, a: int, b: int
+) -> tuple[int, int]:
     """A name run that opens with a name the question gives keeps only the rest: 'Ấn Độ
     Narendra Modi' (after 'Thủ tướng') answers 'Ai là thủ tướng Ấn Độ?' with 'Narendra Modi'.
     Only a whole name of the question is dropped ('Tôn Thị Nghiêm' stays whole for 'vợ của
-    Tôn Đức Thắng'), and never down to a suffix ('Barack Obama Sr')."""
+    Tôn Đức Thắng'), and never down to a suffix ('Barack Obama Sr'). A run of the
+    question's own words (``said``) stays as it is."""
     words = list(WORD.finditer(sentence, a, b))
     run = [key(w.group(0)) for w in words]
-    if set(run) <= {key(w) for w in WORD.findall(query.text)}:  # 'Hoa Kỳ' for 'Hoa kỳ'
+    if set(run) <= said:  # 'Hoa Kỳ' for 'Hoa kỳ'
         return a, b
-    names = [*query.entities, *(m.group(0) for m in NAME.finditer(query.text))]
-    given = {tuple(key(w) for w in WORD.findall(name)) for name in names}
-    for entity in sorted(given - _SURNAME_KEYS, key=len, reverse=True):  # 'nhà Ngô': Ngô Quyền
+    for entity in given:
         n = len(entity)
         if n < len(run) and tuple(run[:n]) == entity and b - words[n].start() > MIN_REST:
             return words[n].start(), b
@@ -236,11 +245,6 @@ def _drop_asked_lead(query: Query, sentence: str, a: int, b: int) -> tuple[int, 
 ROLE_WINDOW = 6  # words before a span searched for the role it stands after
 
 
-def _ends_with_country(words: list[str]) -> int:
-    """How many of the last words name a country ('... thủ tướng đan mạch' -> 2), or 0."""
-    return max((len(c) for c in COUNTRY_KEYS if tuple(words[-len(c) :]) == c), default=0)
-
-
 def _other_role(query: Query, sentence: str, start: int) -> float:
     """1 when the span stands right after a role the question does not ask about, its own
     names and countries aside: 'Thủ tướng Nhật Bản [Shinzo Abe]' for 'Ai là tổng thống Nhật
@@ -248,8 +252,8 @@ def _other_role(query: Query, sentence: str, start: int) -> float:
     question's are its own ('con trai' for 'con')."""
     asked = _asked(query) | {key(w) for e in query.entities for w in e.split()}
     words = _words_before(sentence, start, ROLE_WINDOW)
-    while words and (words[-1] in asked or _ends_with_country(words)):
-        words = words[: -max(1, _ends_with_country(words))]
+    while words and ((n := country_words(words, at_end=True)) or words[-1] in asked):
+        words = words[: -max(1, n)]
     tail = " " + " ".join(words)
     role = next((r for r in _ROLES if tail.endswith(" " + r)), None)
     return float(role is not None and not set(role.split()) & asked)
@@ -257,9 +261,11 @@ def _other_role(query: Query, sentence: str, start: int) -> float:
 
 def span_candidates(query: Query, sentence: str) -> list[Candidate]:
     """Spans of the wanted shape the question does not already name, with their features."""
+    given, said = _given(query), {key(w) for w in WORD.findall(query.text)}
+    dropped = (_drop_asked_lead(given, said, sentence, *s) for s in _candidates(query, sentence))
     spans = [
         (a, b)
-        for a, b in (_drop_asked_lead(query, sentence, *s) for s in _candidates(query, sentence))
+        for a, b in dropped
         if sentence[a:b].strip(" ,“”\"'") and not _in_question(query, sentence[a:b])
     ]
 
