@@ -139,7 +139,7 @@ def run(app: App, rows: list[dict], passages: int) -> list[dict]:
         t0 = time.perf_counter()
         gen = generative.answer(q, on_text=lambda text: None)  # streamed, as people see it
         total = time.perf_counter() - t0
-        _, scored, _ = extractive.candidates(analyse(q), None)
+        _, _, scored, _ = extractive.candidates(analyse(q), None)
         hits = passages_by_score(scored)[:passages]
         raw = SimpleNamespace(text=recorder.raw)
         raw_right = bool(row.get("gold_sources")) and answer_correct(raw, row.get("answer") or {})
@@ -171,7 +171,7 @@ def rescore(app: App, rows: list[dict], records: list[dict], passages: int) -> l
     for rec in records:
         row = by_id[rec["id"]]
         if rec["asked_llm"]:
-            _, scored, _ = reader.candidates(analyse(row["question"]), None)
+            _, _, scored, _ = reader.candidates(analyse(row["question"]), None)
             hits = passages_by_score(scored)[:passages]
             checked = validate(rec["raw"], hits)
             ext_found = rec["extractive"]["found"]

@@ -8,6 +8,7 @@ from bot.answering.entities import (
     places_in,
     question_countries,
     question_entities,
+    restore_case,
 )
 
 
@@ -91,3 +92,27 @@ def test_countries_are_capitalised_names_in_either_form() -> None:
     assert question_countries("Ai la thu tuong Nhat Ban?") == ["nhat ban"]
     assert question_countries("công ty mỹ phẩm nào lớn nhất?") == []
     assert question_countries("Ai là tổng thống Hoa Kỳ?") == question_countries("Mỹ?") == ["my"]
+
+
+EVIDENCE = [
+    "Lâm Vỹ Dạ mang que 2 vạch đến cầu hôn. Bà Nguyễn Thị Hường, mẹ của nguyên Thủ tướng "
+    "Nguyễn Tấn Dũng, qua đời.",
+    "Mẹ Nguyễn Tấn Dũng là người Kiên Giang. TIN TỨC VỀ HOÀNG TỬ ANH",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "recased"),
+    [
+        ("me cua lam vy da?", "me cua Lam Vy Da?"),  # a name the evidence writes capitalised
+        ("mẹ của nguyễn tấn dũng là ai", "mẹ của Nguyễn Tấn Dũng là ai"),
+        ("mẹ nguyễn tấn dũng là ai", "mẹ Nguyễn Tấn Dũng là ai"),  # 'Mẹ' only opens a sentence
+        ("tin tuc ve hoang tu anh", "tin tuc ve hoang tu anh"),  # a headline in capitals
+        ("nguyen van binh la ai", "nguyen van binh la ai"),  # a name the evidence lacks
+        ("Ai là mẹ của Lâm Vỹ Dạ?", "Ai là mẹ của Lâm Vỹ Dạ?"),  # typed with capitals: kept
+    ],
+)
+def test_restore_case_puts_back_the_capitals_of_names_in_the_evidence(
+    question: str, recased: str
+) -> None:
+    assert restore_case(question, EVIDENCE) == recased

@@ -1,6 +1,13 @@
 import pytest
 
-from bot.answering.query import AnswerType, Intent, analyse, detect_intent, restore_diacritics
+from bot.answering.query import (
+    AnswerType,
+    Intent,
+    analyse,
+    detect_intent,
+    recased,
+    restore_diacritics,
+)
 
 
 def test_terms_are_folded_and_question_words_dropped() -> None:
@@ -92,3 +99,14 @@ def test_numbers_and_place_kinds_of_a_question() -> None:
     q = analyse("thu nhap binh quan dau nguoi huyen thach that nam 2025")
     assert q.numbers == ["2025"]
     assert q.places == {"thach that": "huyện"}
+
+
+def test_a_lower_case_question_is_read_again_with_its_names() -> None:
+    evidence = ["Thu nhập bình quân đầu người của thị xã Kiến Tường tăng 8%."]
+    query = analyse("thu nhap binh quan dau nguoi kien tuong nam 2025")
+    assert query.entities == []
+    again = recased(query, evidence)
+    assert again.entities == ["kien tuong"] and again.terms == query.terms
+    assert again.kind is query.kind and not again.accented
+    typed = analyse("Thu nhập bình quân đầu người Kiến Tường?")
+    assert recased(typed, evidence) is typed  # typed with capitals: nothing to put back

@@ -114,6 +114,23 @@ def test_an_office_in_a_byline_answers_who_holds_it(responder: Responder, questi
 
 
 @pytest.mark.shared
+@pytest.mark.parametrize(
+    "question",
+    [
+        "thu nhap binh quan dau nguoi kien tuong nam 2025",
+        "thu nhập bình quân đầu người kiến tường năm 2025",
+    ],
+)
+def test_a_lower_case_question_about_another_place_is_refused(
+    responder: Responder, question: str
+) -> None:
+    # Only Thạch Thất's figure for 2025 is in the articles; typed in lower case, the
+    # question's "Kiến Tường" gets its capitals back from the passages and guards the answer.
+    assert not responder.answer(question).found
+    assert responder.answer("thu nhap binh quan dau nguoi thach that nam 2025").found
+
+
+@pytest.mark.shared
 def test_who_wrote_the_article_about_a_place(responder: Responder) -> None:
     answer = responder.answer("Bài về Hải Hà do ai viết?")
     assert answer.found and "Ban Tuyên giáo Huyện ủy Hải Hà [1]" in answer.text

@@ -27,6 +27,7 @@ MAX_NAME_WORDS = 4  # words taken after a place head in a lower-case question
 OWNER_WINDOW = 4  # words after an office in which its country stands: "Bộ Tài chính của Mỹ"
 _COUNTRY_WORDS = max(len(c) for c in COUNTRIES)
 _CLAUSE_END = re.compile(r"[.!?;]\s")
+_SENTENCE_END = re.compile(r"[.!?;:…]\s+|\n+")
 
 
 def _ends_name(token: str) -> bool:
@@ -91,9 +92,51 @@ def question_entities(question: str) -> list[str]:
     """Folded names the question asks about: 'Ai là Bí thư Huyện ủy Đức Hòa?' -> ['duc hoa']."""
     tokens = WORD.findall(normalize_query(question))
     names = _capitalised_names(tokens)
-    if not any(t[:1].isupper() for t in tokens[1:]):  # typed in lower case, as on a phone
+    if typed_lowercase(tokens):
         names += _lowercase_names(tokens)
     return list(dict.fromkeys(names))
+
+
+def typed_lowercase(tokens: list[str]) -> bool:
+    """Whether a question was typed without capitals after its first word, as on a phone."""
+    return not any(t[:1].isupper() for t in tokens[1:])
+
+
+def _capitalised_sequences(evidence: list[str]) -> set[tuple[str, ...]]:
+    """Folded word sequences (2 to MAX_NAME_WORDS words) that the evidence writes as one run
+    of capitalised words. Headlines in capitals are no evidence; a sentence's first word
+    counts only if the evidence never writes it in lower case ('Mẹ' opens a sentence)."""
+    sentences = [s for text in evidence for s in _SENTENCE_END.split(normalize_query(text))]
+    tokens = [WORD.findall(s) for s in sentences]
+    lowered = {t for words in tokens for t in words if t.islower()}
+    out: set[tuple[str, ...]] = set()
+    for words in tokens:
+        for start, run in _runs([w if not w[1:].isupper() else "" for w in words]):
+            if start == 0 and run[0].lower() in lowered:
+                run = run[1:]
+            low = [folded(w) for w in run]
+            for n in range(2, MAX_NAME_WORDS + 1):
+                out.update(tuple(low[i : i + n]) for i in range(len(low) - n + 1))
+    return out
+
+
+def restore_case(question: str, evidence: list[str]) -> str:
+    """A question typed in lower case with the capitals put back on the names it shares with
+    the evidence: 'me cua lam vy da?' -> 'me cua Lam Vy Da?' when it names 'Lâm Vỹ Dạ'.
+    Names of two words or more count, longest first; a question with capitals is kept."""
+    matches = list(WORD.finditer(question))
+    if not typed_lowercase([m.group() for m in matches]):
+        return question
+    known = _capitalised_sequences(evidence)
+    words = [folded(m.group()) for m in matches]
+    chars, i = list(question), 0
+    while i < len(words):
+        n = next((n for n in range(MAX_NAME_WORDS, 1, -1) if tuple(words[i : i + n]) in known), 1)
+        if n > 1:
+            for m in matches[i : i + n]:
+                chars[m.start()] = chars[m.start()].upper()
+        i += n
+    return "".join(chars)
 
 
 def names_all(entities: list[str], *texts: str) -> bool:

@@ -9,7 +9,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.answering.entities import place_kinds, question_countries, question_entities
+from bot.answering.entities import (
+    place_kinds,
+    question_countries,
+    question_entities,
+    restore_case,
+)
 from bot.answering.lexicon import (
     ABBREVIATIONS,
     ARTICLE_Q,
@@ -184,6 +189,14 @@ def analyse(question: str) -> Query:
         noun=asked_noun(text),
         unit=asked_unit(text),
     )
+
+
+def recased(query: Query, evidence: list[str]) -> Query:
+    """A question typed in lower case, analysed again with the capitals of the names it
+    shares with the ``evidence`` (the retrieved passages) put back, so that its names guard
+    the answer as a well-typed question's do. Any other question is returned as it is."""
+    text = restore_case(query.text, evidence)
+    return query if text == query.text else analyse(text)
 
 
 NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")

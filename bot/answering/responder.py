@@ -12,9 +12,9 @@ from typing import Protocol
 from bot.answering.answer import Answer, Citation, defuse_markers
 from bot.answering.entities import names_all, names_other_place, office_of_other_country
 from bot.answering.followup import Turn, rewrite_followup
-from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms
+from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms, recased
 from bot.answering.reader import Reader, idf_weights
-from bot.answering.retrieval import Hit, HybridRetriever
+from bot.answering.retrieval import Hit, HybridRetriever, evidence
 from bot.answering.sentences import Sentence, candidate_sentences, choose_sentences
 from ingest.models import SearchFilter
 from ingest.text.sentences import split_sentences
@@ -110,23 +110,25 @@ class Responder:
 
     def candidates(
         self, query: Query, filt: SearchFilter | None
-    ) -> tuple[list[Hit], list[Sentence], dict[str, float]]:
-        """The retrieved passages and their sentences scored by the reader, about what was
-        asked: a sentence about another place or person than the question's is not one."""
+    ) -> tuple[Query, list[Hit], list[Sentence], dict[str, float]]:
+        """The question as read (a lower-case one with its names' capitals back), the
+        retrieved passages and their sentences scored by the reader, about what was asked:
+        a sentence about another place or person than the question's is not one."""
         # A wider pool than is cited: the answer may sit in an article's third-best passage.
         hits, timings = self.retriever.retrieve(query, k=max(self.k, 10), filt=filt, per_article=3)
         t0 = time.perf_counter()
+        query = recased(query, evidence(hits))
         sentences = self._about(query, candidate_sentences(hits))
         scored = self.reader.score(query, sentences, self._idf(query))
         if query.kind is AnswerType.LIST and scored:
             scored += self._whole_article(query, max(scored, key=lambda s: s.score), scored)
         timings["read"] = (time.perf_counter() - t0) * 1000
-        return hits, scored, timings
+        return query, hits, scored, timings
 
     def _fact_answer(
         self, query: Query, filt: SearchFilter | None, on_text: Callable[[str], None] | None
     ) -> Answer:
-        hits, scored, timings = self.candidates(query, filt)
+        query, hits, scored, timings = self.candidates(query, filt)
         chosen = choose_sentences(scored, query.kind, query.head)
         if not chosen:  # nothing about what was asked: no model is asked either
             return self._refusal(hits, timings)
