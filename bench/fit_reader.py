@@ -34,10 +34,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from bot.answering.query import analyse, recased
+from bot.answering.query import analyse
 from bot.answering.reader import FEATURES, MODEL_FILE, ReaderModel
-from bot.answering.retrieval import evidence
-from bot.answering.sentences import candidate_sentences
 from bot.answering.span import SPAN_FEATURES, span_candidates
 from bot.answering.support import Support
 from bot.app import App
@@ -93,10 +91,7 @@ def dump(eval_path: Path, out: Path) -> None:
         responder = app.responder
         for line in eval_path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            query = analyse(row["question"])
-            hits, _ = responder.retriever.retrieve(query, k=10, per_article=3)
-            query = recased(query, evidence(hits))
-            sentences = responder._about(query, candidate_sentences(hits))
+            query, _, sentences, _ = responder.passages(analyse(row["question"]), None)
             feats = responder.reader.features(query, sentences, responder._idf(query))
             gold = row.get("answer") or {}
             phrases = gold.get("any") or gold.get("all") or []

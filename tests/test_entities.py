@@ -94,10 +94,11 @@ def test_countries_are_capitalised_names_in_either_form() -> None:
     assert question_countries("Ai là tổng thống Hoa Kỳ?") == question_countries("Mỹ?") == ["my"]
 
 
-EVIDENCE = [
-    "Lâm Vỹ Dạ mang que 2 vạch đến cầu hôn. Bà Nguyễn Thị Hường, mẹ của nguyên Thủ tướng "
-    "Nguyễn Tấn Dũng, qua đời.",
-    "Mẹ Nguyễn Tấn Dũng là người Kiên Giang. TIN TỨC VỀ HOÀNG TỬ ANH",
+EVIDENCE = [  # sentences, as the responder gives them
+    "Lâm Vỹ Dạ mang que 2 vạch đến cầu hôn.",
+    "Bà Nguyễn Thị Hường, mẹ của nguyên Thủ tướng Nguyễn Tấn Dũng, qua đời.",
+    "Mẹ Nguyễn Tấn Dũng là người Kiên Giang.",
+    "TIN TỨC VỀ HOÀNG TỬ ANH",
 ]
 
 

@@ -23,11 +23,10 @@ from bot.answering.lexicon import (
 )
 from ingest.text.textnorm import has_diacritics, normalize_query
 
-MAX_NAME_WORDS = 4  # words taken after a place head in a lower-case question
+MAX_NAME_WORDS = 4  # words of a name a lower-case question is read with
 OWNER_WINDOW = 4  # words after an office in which its country stands: "Bộ Tài chính của Mỹ"
 _COUNTRY_WORDS = max(len(c) for c in COUNTRIES)
 _CLAUSE_END = re.compile(r"[.!?;]\s")
-_SENTENCE_END = re.compile(r"[.!?;:…]\s+|\n+")
 
 
 def _ends_name(token: str) -> bool:
@@ -102,12 +101,11 @@ def typed_lowercase(tokens: list[str]) -> bool:
     return not any(t[:1].isupper() for t in tokens[1:])
 
 
-def _capitalised_sequences(evidence: list[str]) -> set[tuple[str, ...]]:
-    """Folded word sequences (2 to MAX_NAME_WORDS words) that the evidence writes as one run
+def _capitalised_sequences(sentences: list[str]) -> set[tuple[str, ...]]:
+    """Folded word sequences (2 to MAX_NAME_WORDS words) that the sentences write as one run
     of capitalised words. Headlines in capitals are no evidence; a sentence's first word
-    counts only if the evidence never writes it in lower case ('Mẹ' opens a sentence)."""
-    sentences = [s for text in evidence for s in _SENTENCE_END.split(normalize_query(text))]
-    tokens = [WORD.findall(s) for s in sentences]
+    counts only if the sentences never write it in lower case ('Mẹ' opens a sentence)."""
+    tokens = [WORD.findall(normalize_query(s)) for s in sentences]
     lowered = {t for words in tokens for t in words if t.islower()}
     out: set[tuple[str, ...]] = set()
     for words in tokens:
@@ -122,8 +120,9 @@ def _capitalised_sequences(evidence: list[str]) -> set[tuple[str, ...]]:
 
 def restore_case(question: str, evidence: list[str]) -> str:
     """A question typed in lower case with the capitals put back on the names it shares with
-    the evidence: 'me cua lam vy da?' -> 'me cua Lam Vy Da?' when it names 'Lâm Vỹ Dạ'.
-    Names of two words or more count, longest first; a question with capitals is kept."""
+    the ``evidence`` (sentences, and titles): 'me cua lam vy da?' -> 'me cua Lam Vy Da?' when
+    they name 'Lâm Vỹ Dạ'. Names of two words or more count, longest first; a question with
+    capitals is kept."""
     matches = list(WORD.finditer(question))
     if not typed_lowercase([m.group() for m in matches]):
         return question

@@ -193,7 +193,7 @@ def analyse(question: str) -> Query:
 
 def recased(query: Query, evidence: list[str]) -> Query:
     """A question typed in lower case, analysed again with the capitals of the names it
-    shares with the ``evidence`` (the retrieved passages) put back, so that its names guard
+    shares with the ``evidence`` (the retrieved sentences) put back, so that its names guard
     the answer as a well-typed question's do. Any other question is returned as it is."""
     text = restore_case(query.text, evidence)
     return query if text == query.text else analyse(text)

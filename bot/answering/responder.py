@@ -14,8 +14,8 @@ from bot.answering.entities import names_all, names_other_place, office_of_other
 from bot.answering.followup import Turn, rewrite_followup
 from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms, recased
 from bot.answering.reader import Reader, idf_weights
-from bot.answering.retrieval import Hit, HybridRetriever, evidence
-from bot.answering.sentences import Sentence, candidate_sentences, choose_sentences
+from bot.answering.retrieval import Hit, HybridRetriever
+from bot.answering.sentences import Sentence, candidate_sentences, choose_sentences, evidence
 from ingest.models import SearchFilter
 from ingest.text.sentences import split_sentences
 from ingest.text.textnorm import strip_diacritics
@@ -108,21 +108,31 @@ class Responder:
                 return rewritten
         return rewrite_followup(question, history)
 
-    def candidates(
+    def passages(
         self, query: Query, filt: SearchFilter | None
     ) -> tuple[Query, list[Hit], list[Sentence], dict[str, float]]:
         """The question as read (a lower-case one with its names' capitals back), the
-        retrieved passages and their sentences scored by the reader, about what was asked:
-        a sentence about another place or person than the question's is not one."""
+        retrieved passages and their candidate sentences about what was asked: a sentence
+        about another place or person than the question's is not one."""
         # A wider pool than is cited: the answer may sit in an article's third-best passage.
         hits, timings = self.retriever.retrieve(query, k=max(self.k, 10), filt=filt, per_article=3)
         t0 = time.perf_counter()
-        query = recased(query, evidence(hits))
-        sentences = self._about(query, candidate_sentences(hits))
+        sentences = candidate_sentences(hits)
+        query = recased(query, evidence(sentences))
+        sentences = self._about(query, sentences)
+        timings["read"] = (time.perf_counter() - t0) * 1000
+        return query, hits, sentences, timings
+
+    def candidates(
+        self, query: Query, filt: SearchFilter | None
+    ) -> tuple[Query, list[Hit], list[Sentence], dict[str, float]]:
+        """``passages``, with the sentences scored by the reader."""
+        query, hits, sentences, timings = self.passages(query, filt)
+        t0 = time.perf_counter()
         scored = self.reader.score(query, sentences, self._idf(query))
         if query.kind is AnswerType.LIST and scored:
             scored += self._whole_article(query, max(scored, key=lambda s: s.score), scored)
-        timings["read"] = (time.perf_counter() - t0) * 1000
+        timings["read"] += (time.perf_counter() - t0) * 1000
         return query, hits, scored, timings
 
     def _fact_answer(

@@ -32,12 +32,6 @@ class Hit:
     lexical: float | None = None  # BM25
 
 
-def evidence(hits: list[Hit]) -> list[str]:
-    """The texts the hits give to read a question by: each passage and its article's title."""
-    titles = dict.fromkeys(h.article.title for h in hits if h.article.title)
-    return [h.chunk.text for h in hits] + list(titles)
-
-
 def rrf(ranked: list[list[str]], k: int = 60) -> dict[str, float]:
     """Reciprocal rank fusion of ranked id lists."""
     scores: dict[str, float] = {}

@@ -37,6 +37,12 @@ def candidate_sentences(hits: list[Hit]) -> list[Sentence]:
     return _text_sentences(hits) + _bylines(hits)
 
 
+def evidence(sentences: list[Sentence]) -> list[str]:
+    """What a question is read again by: the candidate sentences and their articles' titles."""
+    titles = dict.fromkeys(s.hit.article.title for s in sentences if s.hit.article.title)
+    return [s.text for s in sentences] + list(titles)
+
+
 def _bylines(hits: list[Hit]) -> list[Sentence]:
     """'Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ Thạch Thất' answers who holds the office:
     a byline with an office is a candidate too, quoted as it stands (``start`` is -1)."""
