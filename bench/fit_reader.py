@@ -119,9 +119,13 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: tuple[str, ...]) ->
     return {"bias": bias} | {n: float(c) for n, c in zip(names, coef, strict=True)}
 
 
+def logit(weights: dict, x: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """A fitted logistic model's log-odds for the rows of ``x``."""
+    return weights["bias"] + x @ np.array([weights.get(n, 0.0) for n in names])
+
+
 def _prob(weights: dict, x: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-    z = weights["bias"] + x @ np.array([weights.get(n, 0.0) for n in names])
-    return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+    return 1 / (1 + np.exp(-np.clip(logit(weights, x, names), -30, 30)))
 
 
 def _best(q: dict, weights: dict) -> tuple[float, dict | None]:
@@ -260,12 +264,22 @@ def fit(questions: list[dict]) -> ReaderModel:
     return ReaderModel(weights, t, span_weights, _span_thresholds(judged, extra, t))
 
 
+def split(n: int, folds: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The folds of ``n`` questions (train and test indices), grouped by question."""
+    groups = np.arange(n)
+    return list(GroupKFold(folds).split(groups, groups=groups))
+
+
+def load_dumps(paths: list[Path]) -> list[list[dict]]:
+    """The questions of each ``dump`` file."""
+    return [[json.loads(x) for x in p.read_text().splitlines()] for p in paths]
+
+
 def cross_validate(questions: list[dict], extra: list[dict], folds: int = 5) -> list[dict]:
     """Out-of-fold decisions, each with the thresholds of its fold's model (``extra``
     questions are in every fold's training data and never judged)."""
-    groups = np.arange(len(questions))
     out: list = [None] * len(questions)
-    for train, test in GroupKFold(folds).split(groups, groups=groups):
+    for train, test in split(len(questions), folds):
         model = fit([questions[i] for i in train] + extra)
         _refresh([questions[i] for i in test], model.span_weights)
         held = _decisions([questions[i] for i in test], model)
@@ -323,8 +337,7 @@ def main() -> None:
         dump(args.eval, args.out)
         return
     REGULARISATION["C"] = args.c
-    sets = [[json.loads(x) for x in p.read_text().splitlines()] for p in args.dumps]
-    extra = [json.loads(x) for p in args.extra for x in p.read_text().splitlines()]
+    sets, extra = load_dumps(args.dumps), [q for s in load_dumps(args.extra) for q in s]
     weigh(sets, extra, args.extra_weight)
     questions = [q for s in sets for q in s]
     _report(cross_validate(questions, extra))
