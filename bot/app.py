@@ -152,9 +152,15 @@ def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) 
     )
     generator = build_generator(settings) if settings.generative else None
     model = default_model()
-    if settings.min_support is not None:
-        model = replace(model, threshold=settings.min_support)
-    reader = Reader(model)
+    cross = None
+    if settings.cross_reader and model.cross is not None:
+        from bot.answering.cross import CrossEncoder
+
+        cross = CrossEncoder(lambda: Path(_e5_path(settings)))
+    if settings.min_support is not None:  # whichever 'found' threshold is in use
+        fused = model.cross and replace(model.cross, threshold=settings.min_support)
+        model = replace(model, threshold=settings.min_support, cross=fused)
+    reader = Reader(model, cross)
     return Responder(
         retriever,
         generator=generator,
@@ -195,13 +201,14 @@ class App:
         )
 
     def warm_up(self) -> Responder:
-        """Load the model and the vector index before the first question, so its timings are
+        """Load the models and the vector index before the first question, so its timings are
         its own. One question at a time gains little from many torch threads, and a
         concurrent ingest on the same cores would make every thread wait on the others."""
         import torch
 
         torch.set_num_threads(self.settings.query_threads)
         self.responder.retriever.retrieve("khởi động", k=1)
+        self.responder.reader.warm_up()
         return self.responder
 
     def close(self) -> None:

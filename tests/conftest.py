@@ -141,12 +141,21 @@ def retriever(seed_store: Store, e5: SentenceTransformerEmbeddings):
     return HybridRetriever(store=seed_store, embedder=e5)
 
 
+@pytest.fixture(scope="session")
+def cross(e5_dir: Path):
+    """The committed cross-encoder on the real e5 model, loaded once."""
+    from bot.answering.cross import CrossEncoder
+
+    return CrossEncoder(lambda: e5_dir)
+
+
 @pytest.fixture
-def responder(retriever):
-    """An extractive responder over the shared seed store."""
+def responder(retriever, cross):
+    """The extractive responder over the shared seed store, as the product builds it."""
+    from bot.answering.reader import Reader
     from bot.answering.responder import Responder
 
-    return Responder(retriever)
+    return Responder(retriever, reader=Reader(cross=cross))
 
 
 def _cli(tmp_path: Path, model_env: dict[str, str]):
@@ -175,5 +184,6 @@ def run(tmp_path: Path, e5_dir: Path):
 
 @pytest.fixture
 def run_fake(tmp_path: Path):
-    """The real ``vnqa`` command with the fake embedder: for plumbing, not answer quality."""
-    return _cli(tmp_path, {"VNQA_EMBEDDING_MODEL": "fake"})
+    """The real ``vnqa`` command with the fake embedder and without the cross-encoder (a real
+    model): for plumbing, not answer quality."""
+    return _cli(tmp_path, {"VNQA_EMBEDDING_MODEL": "fake", "VNQA_CROSS_READER": "false"})

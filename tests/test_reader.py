@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bot.answering.query import analyse
-from bot.answering.reader import FEATURES, Reader, ReaderModel, logistic
+from bot.answering.reader import FEATURES, CrossFusion, Reader, ReaderModel, logistic
 from bot.answering.retrieval import Hit
 from bot.answering.sentences import Sentence
 from bot.answering.span import SPAN_FEATURES
@@ -40,6 +40,14 @@ def test_the_model_round_trips_through_its_file(tmp_path) -> None:
     assert model.span_threshold("number") == 0.8  # a type without its own uses the default
 
 
+def test_the_fusion_round_trips_through_the_model_file(tmp_path) -> None:
+    fusion = CrossFusion(weight=2.0, threshold=0.6, top=8)
+    model = ReaderModel({"bias": -1.0}, 0.3, {"bias": 0.5}, {"default": 0.8}, fusion)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+    assert ReaderModel.load(path) == model
+
+
 def test_logistic_is_a_probability_that_grows_with_a_positive_weight() -> None:
     weights = {"bias": -1.0, "coverage": 4.0}
     assert logistic(weights, {"coverage": 0.25}) == pytest.approx(0.5)
@@ -68,3 +76,60 @@ def test_the_best_short_answer_tells_the_ranker_its_role() -> None:
     sentences = [_retrieved(doc, text) for doc, text in (("a", other), ("b", own))]
     rows = Reader(model).features(query, sentences, {})
     assert [r["span_role"] for r in rows] == [1.0, 0.0]
+
+
+class _Table:
+    """A reranker at the protocol level: log-odds from a table, and a log of what it read."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.table, self.read = table, []
+
+    def score(self, question: str, sentences) -> list[float]:
+        self.read.append(list(sentences))
+        return [self.table[s] for s in sentences]
+
+
+BRIDGE_QUESTION = "Cây cầu dài bao nhiêu mét?"
+CANDIDATES = (
+    "Cây cầu dài 420 m, bắc qua sông Hồng.",
+    "Cầu mới dài hơn cầu cũ.",
+    "Hội nghị diễn ra hôm qua tại huyện.",
+)
+FUSED = ReaderModel(
+    {"bias": -1.0, "coverage": 4.0}, 0.5, {"bias": 0.0}, {"default": 2.0}, CrossFusion(2.0, 0.9, 2)
+)
+
+
+def _scores(reader: Reader, question: str) -> list[float]:
+    sentences = [_retrieved(str(i), text) for i, text in enumerate(CANDIDATES)]
+    return [s.score for s in reader.score(analyse(question), sentences, {})]
+
+
+def test_the_cross_encoder_reorders_the_best_few_and_only_reads_them() -> None:
+    plain = _scores(Reader(FUSED), BRIDGE_QUESTION)
+    assert plain[0] > plain[1] > plain[2]  # the features' order, before the cross-encoder
+    # it prefers the second; the third, which it would like most, is not among those read
+    cross = _Table({CANDIDATES[0]: -3.0, CANDIDATES[1]: 2.0, CANDIDATES[2]: 9.0})
+    fused = _scores(Reader(FUSED, cross), BRIDGE_QUESTION)
+    assert cross.read == [list(CANDIDATES[:2])]
+    assert fused[1] > fused[0] > fused[2]
+    assert fused[2] < plain[2]  # an unread sentence gets the lowest score read (-3 x 2)
+
+
+@pytest.mark.parametrize(
+    "question", ["cay cau dai bao nhieu met?", "Những cây cầu nào dài hơn 400 m?"]
+)
+def test_unaccented_and_list_questions_are_left_to_the_features(question: str) -> None:
+    cross = _Table(dict.fromkeys(CANDIDATES, 5.0))
+    assert _scores(Reader(FUSED, cross), question) == _scores(Reader(FUSED), question)
+    assert cross.read == []
+
+
+def test_found_uses_the_threshold_of_the_score_it_is_given() -> None:
+    cross = _Table(dict.fromkeys(CANDIDATES, 0.0))
+    reader, hit = Reader(FUSED, cross), _retrieved("a", CANDIDATES[0]).hit
+    # fused: 0.9; typed without accents, the features' own 0.5
+    for p, accented, expected in ((0.7, True, False), (0.7, False, True), (0.95, True, True)):
+        text = BRIDGE_QUESTION if accented else "cay cau dai bao nhieu met?"
+        best = Sentence(hit, 0, CANDIDATES[0], 0, len(CANDIDATES[0]), score=p)
+        assert reader.found(analyse(text), best) is expected, (p, accented)

@@ -5,18 +5,21 @@ best short answer: that answer's probability, how many other articles state it, 
 it stands after another office or relation than the one asked. A logistic model fitted on
 ``newsqa_dev``, ``seeds_dev`` and cloze questions (``bench/fit_reader.py``) turns them into
 the probability that the sentence holds the answer; a second one judges its short answer.
+With a cross-encoder (``cross.py``), the best few sentences' log-odds are fused with its
+own, and the 'found' threshold is the one fitted on the fused score (``bench/fit_cross.py``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from bot.answering.cross import Reranker
 from bot.answering.features import Features, rules
-from bot.answering.query import Query
+from bot.answering.query import AnswerType, Query
 from bot.answering.sentences import Sentence
 from bot.answering.span import Candidate, Span, span_candidates
 from bot.answering.support import Support
@@ -61,6 +64,17 @@ FEATURES = (
 
 
 @dataclass(frozen=True)
+class CrossFusion:
+    """How the cross-encoder joins the ranker: it reads the ranker's best ``top`` sentences,
+    ``weight`` times its log-odds is added to theirs, and ``threshold`` is the 'found'
+    threshold on the fused probability."""
+
+    weight: float
+    threshold: float
+    top: int
+
+
+@dataclass(frozen=True)
 class ReaderModel:
     """Fitted logistic weights: the sentence ranker, its 'found' threshold, and the model of
     whether a short answer span is right, with the thresholds above which it is shown, by
@@ -70,13 +84,19 @@ class ReaderModel:
     threshold: float
     span_weights: dict[str, float]
     span_thresholds: dict[str, float]
+    cross: CrossFusion | None = None
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> ReaderModel:
         """The committed model (``bench/fit_reader.py`` writes it)."""
         data = json.loads(path.read_text(encoding="utf-8"))
+        cross = CrossFusion(**data["cross"]) if data.get("cross") else None
         return cls(
-            data["weights"], data["threshold"], data["span_weights"], data["span_thresholds"]
+            data["weights"],
+            data["threshold"],
+            data["span_weights"],
+            data["span_thresholds"],
+            cross,
         )
 
     def span_threshold(self, kind: str) -> float:
@@ -90,7 +110,7 @@ class ReaderModel:
             "threshold": self.threshold,
             "span_weights": self.span_weights,
             "span_thresholds": self.span_thresholds,
-        }
+        } | ({"cross": asdict(self.cross)} if self.cross else {})
 
 
 @cache
@@ -99,19 +119,30 @@ def default_model() -> ReaderModel:
     return ReaderModel.load()
 
 
-def logistic(weights: dict[str, float], features: dict[str, float]) -> float:
-    """P(yes) of a fitted logistic model (``bias`` plus weighted features)."""
-    z = weights.get("bias", 0.0) + sum(
+def log_odds(weights: dict[str, float], features: dict[str, float]) -> float:
+    """A fitted logistic model's log-odds (``bias`` plus weighted features)."""
+    return weights.get("bias", 0.0) + sum(
         w * features.get(k, 0.0) for k, w in weights.items() if k != "bias"
     )
+
+
+def sigmoid(z: float) -> float:
+    """The probability of log-odds ``z``."""
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-class Reader:
-    """Scores candidate sentences with the fitted model; ``score`` is P(holds the answer)."""
+def logistic(weights: dict[str, float], features: dict[str, float]) -> float:
+    """P(yes) of a fitted logistic model."""
+    return sigmoid(log_odds(weights, features))
 
-    def __init__(self, model: ReaderModel | None = None) -> None:
+
+class Reader:
+    """Scores candidate sentences with the fitted model, fused with the cross-encoder's when
+    there is one; ``score`` is P(holds the answer)."""
+
+    def __init__(self, model: ReaderModel | None = None, cross: Reranker | None = None) -> None:
         self.model = model or default_model()
+        self.cross = cross
 
     def features(
         self, query: Query, sentences: list[Sentence], idf: dict[str, float]
@@ -142,10 +173,27 @@ class Reader:
     ) -> list[Sentence]:
         """The sentences with ``score`` set to the model's probability."""
         rows = self.features(query, sentences, idf)
-        return [
-            replace(s, score=logistic(self.model.weights, row))
-            for s, row in zip(sentences, rows, strict=True)
-        ]
+        z = [log_odds(self.model.weights, row) for row in rows]
+        fusion = self._fusion(query)
+        if sentences and fusion:
+            z = _fused(query, sentences, z, *fusion)
+        return [replace(s, score=sigmoid(v)) for s, v in zip(sentences, z, strict=True)]
+
+    def warm_up(self) -> None:
+        """Load the cross-encoder, if there is one, before the first question."""
+        if self.cross is not None and self.model.cross is not None:
+            self.cross.score("khởi động", ["khởi động"])
+
+    def _fusion(self, query: Query) -> tuple[CrossFusion, Reranker] | None:
+        """The cross-encoder and how it joins, if it reads this question. It learnt whether
+        one sentence answers a question typed with its accents; a question typed without
+        them, or one asking for a list that many sentences make up, is left to the
+        features."""
+        if self.cross is None or self.model.cross is None or not query.accented:
+            return None
+        if query.kind is AnswerType.LIST:
+            return None
+        return self.model.cross, self.cross
 
     def _best_span(self, candidates: list[Candidate]) -> tuple[float, Candidate] | None:
         """The likeliest answering span of a sentence's candidates, with its probability."""
@@ -159,9 +207,27 @@ class Reader:
             return None
         return best[1].span
 
-    def found(self, best: Sentence) -> bool:
+    def found(self, query: Query, best: Sentence) -> bool:
         """Whether the best sentence is likely enough to hold the answer."""
-        return best.score >= self.model.threshold
+        fusion = self._fusion(query)
+        return best.score >= (fusion[0].threshold if fusion else self.model.threshold)
+
+
+def _fused(
+    query: Query, sentences: list[Sentence], z: list[float], fusion: CrossFusion, cross: Reranker
+) -> list[float]:
+    """The ranker's log-odds fused with the cross-encoder's on the sentences it reads."""
+    best = sorted(range(len(z)), key=lambda i: -z[i])[: fusion.top]
+    return fuse(z, best, cross.score(query.text, [sentences[i].text for i in best]), fusion)
+
+
+def fuse(z: list[float], best: list[int], read: list[float], fusion: CrossFusion) -> list[float]:
+    """``z`` plus the weighted cross log-odds ``read`` of the sentences ``best``; the rest
+    get the lowest score read, so none overtakes a sentence that was read."""
+    out = [v + fusion.weight * min(read) for v in z]
+    for i, c in zip(best, read, strict=True):
+        out[i] = z[i] + fusion.weight * c
+    return out
 
 
 def idf_weights(df: dict[str, int], total: int) -> dict[str, float]:

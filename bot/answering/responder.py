@@ -142,7 +142,7 @@ class Responder:
         chosen = choose_sentences(scored, query.kind, query.head)
         if not chosen:  # nothing about what was asked: no model is asked either
             return self._refusal(hits, timings)
-        found = self.reader.found(max(chosen, key=lambda s: s.score))
+        found = self.reader.found(query, max(chosen, key=lambda s: s.score))
         if self.generator:
             return self._generated(query, scored, chosen, found, timings, on_text)
         if not found:
