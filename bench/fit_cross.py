@@ -9,9 +9,9 @@ fold's questions scored by a cross-encoder that never saw them), together coveri
 judged dumps. The reader is refitted on each fold's other four (as ``fit_reader.py fit``
 does), so both scores of every question are out of fold. The fused log-odds of a sentence
 among the reader's best ``top`` is the reader's plus ``weight`` times the cross-encoder's;
-the others stay below them. Only the questions the cross-encoder reads count (typed with
-accents, not asking for a list: ``Reader`` leaves the others to the features; the dumps keep
-ids, so ``--questions`` gives their text). Figures are nested: each fold's weight and
+the others stay below them. Only the questions the cross-encoder reads count (not asking
+for a list: ``Reader`` leaves those to the features; the dumps keep ids, so ``--questions``
+gives their text). Figures are nested: each fold's weight and
 threshold are chosen on the other four. With ``--write`` the weight and threshold chosen on
 all folds go into bot/answering/reader_model.json as ``cross``, which the responder uses
 when the cross-encoder is on (``VNQA_CROSS_READER``).

@@ -7,6 +7,8 @@ import pytest
 import torch
 
 from bot.answering.cross import WEIGHTS_FILE, CrossEncoder, merge_adapters, reading_form
+from bot.answering.query import analyse
+from bot.answering.reader import question_read
 from ingest.errors import ModelError
 
 QUESTION = "Ai là Bí thư Huyện ủy Thạch Thất?"
@@ -63,6 +65,17 @@ def test_the_answering_sentence_scores_above_an_unrelated_one(e5_dir: Path) -> N
     # padding in a batch changes nothing: each alone scores the same
     alone = [cross.score(QUESTION, [s])[0] for s in (ANSWER, UNRELATED)]
     assert together == pytest.approx(alone, abs=1e-4)
+
+
+def test_a_question_typed_without_accents_is_read_with_them_put_back(e5_dir: Path) -> None:
+    """As the reader reads it (``question_read``): accents from the sentences read."""
+    cross = CrossEncoder(lambda: e5_dir)
+    typed = "ai la bi thu huyen uy thach that?"
+    read = question_read(analyse(typed), [ANSWER, UNRELATED])
+    assert read == "ai là bí thư huyện ủy thạch thất?"
+    restored, bare = cross.score(read, [ANSWER, UNRELATED]), cross.score(typed, [ANSWER, UNRELATED])
+    assert restored[0] > restored[1] + 2.0
+    assert restored[0] - restored[1] > bare[0] - bare[1]  # it reads accents better
 
 
 def test_weights_it_cannot_use_are_a_model_error_that_says_what_to_do(

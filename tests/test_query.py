@@ -6,7 +6,6 @@ from bot.answering.query import (
     analyse,
     detect_intent,
     recased,
-    restore_diacritics,
 )
 
 
@@ -43,14 +42,6 @@ def test_focus_skips_the_topic() -> None:
         "ngân",
     ]
     assert analyse("Thạch Thất đặt mục tiêu gì?").focus == ["mục", "tiêu"]
-
-
-def test_restore_diacritics_from_evidence() -> None:
-    evidence = ["Bí thư Huyện ủy Đức Hòa - Phan Nhân Duy cho biết", "huyện Đức Hòa, tỉnh Long An"]
-    assert restore_diacritics("bi thu huyen uy duc hoa la ai", evidence) == (
-        "bí thư huyện ủy đức hòa la ai"  # "la" is not in the evidence: kept as typed
-    )
-    assert restore_diacritics("xyz", evidence) == "xyz"
 
 
 @pytest.mark.parametrize(

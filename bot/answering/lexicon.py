@@ -274,6 +274,19 @@ INTERROGATIVES = _both(
     ["là ai", "là gì", "bao nhiêu", "khi nào", "ở đâu", "như thế nào", "tại sao", "vì sao",
      "bao giờ", "có phải"]
 )  # fmt: skip
+# The words questions are made of, as they are written: an unaccented question gets these
+# accents back even where the retrieved text, which states and does not ask, spells the same
+# letters otherwise ('bao nhieu' is not 'bao nhiều', 'do ai' not 'đó ai'). A phrase of two
+# words or more always; a single word unless the text writes it so beside its neighbour
+# ('Bùi Đức Ái').
+_ASKING = [
+    "là ai", "là gì", "bao nhiêu", "khi nào", "ở đâu", "như thế nào", "tại sao", "vì sao",
+    "bao giờ", "có phải", "năm nào", "ngày nào", "nơi nào", "do ai", "của ai", "ai", "nào",
+    "gì", "mấy", "là",
+]  # fmt: skip
+QUESTION_FORMS: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(folded(p).split()): tuple(p.split()) for p in _ASKING
+}
 # A time expression in an answer: "năm 2025", "tháng 10", "15/3", "2021".
 TIME = re.compile(
     r"\b(?:năm|tháng|ngày|quý|cuối|đầu|giữa)\s+\S*\d|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"

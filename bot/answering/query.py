@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
@@ -216,39 +215,6 @@ def content_terms(text: str, *, accented: bool) -> list[str]:
     if accented:
         return [w for w in words if w not in STOP]
     return [w for w in (strip_diacritics(w) for w in words) if w not in STOP_FOLDED]
-
-
-def restore_diacritics(text: str, evidence: list[str]) -> str:
-    """Put back the accents of an unaccented question, voting over the ``evidence`` texts.
-
-    Each word takes the accented form that the evidence uses most at that place: pairs of
-    neighbouring words count twice, single words once. A word the evidence lacks is kept.
-    """
-    words = WORD.findall(text)
-    folded = [strip_diacritics(w).lower() for w in words]
-    pairs: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    singles: dict[str, Counter] = defaultdict(Counter)
-    for doc in evidence:
-        acc = [w.lower() for w in WORD.findall(normalize_query(doc))]
-        fold = [strip_diacritics(w) for w in acc]
-        for i, (f, a) in enumerate(zip(fold, acc, strict=True)):
-            singles[f][a] += 1
-            if i:
-                pairs[(fold[i - 1], f)][(acc[i - 1], a)] += 1
-    out = []
-    for i, (word, f) in enumerate(zip(words, folded, strict=True)):
-        votes: Counter = Counter()
-        for form, n in singles.get(f, {}).items():
-            votes[form] += n
-        if i and (folded[i - 1], f) in pairs:
-            for (_, form), n in pairs[(folded[i - 1], f)].items():
-                votes[form] += 2 * n
-        if i + 1 < len(words) and (f, folded[i + 1]) in pairs:
-            for (form, _), n in pairs[(f, folded[i + 1])].items():
-                votes[form] += 2 * n
-        best = votes.most_common(1)[0][0] if votes else word
-        out.append(best.capitalize() if word[:1].isupper() else best)
-    return " ".join(out)
 
 
 def _topic_positions(tokens: list[str]) -> set[int]:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from bot.answering.accents import restore_diacritics
 from bot.answering.cross import Reranker
 from bot.answering.features import Features, rules
 from bot.answering.query import AnswerType, Query
@@ -185,10 +186,8 @@ class Reader:
             self.cross.score("khởi động", ["khởi động"])
 
     def _fusion(self, query: Query) -> tuple[CrossFusion, Reranker] | None:
-        """The cross-encoder and how it joins, if it reads this question. It learnt whether
-        one sentence answers a question typed with its accents; a question typed without
-        them, or one asking for a list that many sentences make up, is left to the
-        features."""
+        """The cross-encoder and how it joins, if it reads this question: not one asking for
+        a list, which many sentences make up."""
         if self.cross is None or self.model.cross is None or not cross_reads(query):
             return None
         return self.model.cross, self.cross
@@ -212,8 +211,17 @@ class Reader:
 
 
 def cross_reads(query: Query) -> bool:
-    """Whether the cross-encoder reads this question (typed with accents, not a list)."""
-    return query.accented and query.kind is not AnswerType.LIST
+    """Whether the cross-encoder reads this question (any but a list)."""
+    return query.kind is not AnswerType.LIST
+
+
+def question_read(query: Query, sentences: list[str]) -> str:
+    """The question as the cross-encoder reads it about these candidate sentences. It learnt
+    from questions typed with their accents, so those of one typed without them are put
+    back from the sentences (``restore_diacritics``)."""
+    if query.accented:
+        return query.text
+    return restore_diacritics(query.text, sentences, in_place=True)
 
 
 def _fused(
@@ -221,7 +229,9 @@ def _fused(
 ) -> list[float]:
     """The ranker's log-odds fused with the cross-encoder's on the sentences it reads."""
     best = sorted(range(len(z)), key=lambda i: -z[i])[: fusion.top]
-    return fuse(z, best, cross.score(query.text, [sentences[i].text for i in best]), fusion)
+    question = question_read(query, [s.text for s in sentences])
+    read = cross.score(question, [sentences[i].text for i in best])
+    return fuse(z, best, read, fusion)
 
 
 def fuse(z: list[float], best: list[int], read: list[float], fusion: CrossFusion) -> list[float]:

@@ -12,7 +12,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from bot.answering.query import Query, analyse, restore_diacritics
+from bot.answering.accents import restore_diacritics
+from bot.answering.query import Query, analyse
 from ingest.embedding.port import Embedder
 from ingest.models import Article, Chunk, SearchFilter
 from ingest.store.port import StoreReader
