@@ -14,6 +14,21 @@ def test_a_number_keeps_its_unit_and_skips_the_numbers_the_question_gives() -> N
     assert texts(question, sentence) == ["14/14 chỉ tiêu"]
 
 
+def test_a_date_is_taken_whole_in_each_way_vietnamese_writes_one() -> None:
+    question = "Khi nào hoàn thành?"
+    for written in (
+        "cuối quý II/2020",
+        "quý I năm 2021",
+        "tháng 10/2020",
+        "tháng 3 năm 2019",
+        "ngày 05/4/2016",
+        "ngày 27/3",
+        "cuối năm 2020",
+    ):
+        assert texts(question, f"Dự án hoàn thành vào {written}, sớm hơn kế hoạch.") == [written]
+    assert texts(question, "Giai đoạn 2021 - 2025 có 12 tháng.") == ["2021", "2025"]
+
+
 def test_a_person_is_a_name_without_its_title_and_not_the_one_asked_about() -> None:
     sentence = "Bí thư Huyện ủy Đức Hòa - Phan Nhân Duy cho biết huyện đạt 20/20 chỉ tiêu."
     assert find_span(analyse("Ai là Bí thư Huyện ủy Đức Hòa?"), sentence).text == "Phan Nhân Duy"
