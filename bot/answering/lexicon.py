@@ -270,19 +270,19 @@ OPENERS = frozenset(
 # "Nguyễn Thành Trung … . Ông là người đã lái máy bay …".
 PRONOUNS = frozenset(["Ông", "Bà", "Anh", "Chị", "Cô", "Cậu", "Chàng", "Nàng", "Hắn"])
 # Words that make a sentence a question, not an answer: "Tên khai sinh của Bác Hồ là gì."
-INTERROGATIVES = _both(
-    ["là ai", "là gì", "bao nhiêu", "khi nào", "ở đâu", "như thế nào", "tại sao", "vì sao",
-     "bao giờ", "có phải"]
-)  # fmt: skip
+_INTERROGATIVE = [
+    "là ai", "là gì", "bao nhiêu", "khi nào", "ở đâu", "như thế nào", "tại sao", "vì sao",
+    "bao giờ", "có phải",
+]  # fmt: skip
+INTERROGATIVES = _both(_INTERROGATIVE)
 # The words questions are made of, as they are written: an unaccented question gets these
 # accents back even where the retrieved text, which states and does not ask, spells the same
 # letters otherwise ('bao nhieu' is not 'bao nhiều', 'do ai' not 'đó ai'). A phrase of two
 # words or more always; a single word unless the text writes it so beside its neighbour
 # ('Bùi Đức Ái').
 _ASKING = [
-    "là ai", "là gì", "bao nhiêu", "khi nào", "ở đâu", "như thế nào", "tại sao", "vì sao",
-    "bao giờ", "có phải", "năm nào", "ngày nào", "nơi nào", "do ai", "của ai", "ai", "nào",
-    "gì", "mấy", "là",
+    *_INTERROGATIVE, "năm nào", "ngày nào", "nơi nào", "do ai", "của ai", "ai", "nào", "gì",
+    "mấy", "là",
 ]  # fmt: skip
 QUESTION_FORMS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(folded(p).split()): tuple(p.split()) for p in _ASKING
