@@ -3,7 +3,7 @@ sentence together (e5-small's first layers with LoRA adapters and a one-unit hea
 refuse better than the reader's features alone?
 
     python -m bench.cross_reader FOLD OUT.json DUMP... --questions EVAL... [--extra CLOZE]
-        [--layers 6] [--epochs 2]
+        [--layers 6] [--epochs 2] [--train-top N]
     python -m bench.cross_reader all WEIGHTS.safetensors DUMP... --questions ... --extra ...
 
 The dumps are ``bench/fit_reader.py dump`` files (every candidate sentence with its label);
@@ -18,6 +18,9 @@ score between answerable and unanswerable ones, and the share of unanswerable on
 the adapters and head (the weights ``bot/answering/cross.py`` loads) to WEIGHTS. Needs peft
 (``pip install -e '.[dev,bench]'``); the e5 model comes from ``VNQA_MODEL_DIR`` as set-up
 materialised it. One fold takes about 27 minutes on 2 cores, ``all`` about 34.
+``--train-top 8`` trains on each question's 8 best candidates by the fitted reader (the 3 it
+reads at answer time and their nearest rivals): half the pairs and half the time, and on
+fold 1 as good (bench/RESULTS.md, ninth session).
 """
 
 from __future__ import annotations
@@ -132,6 +135,19 @@ class CrossEncoder:
             ]
 
 
+def best_rows(questions: list[dict], model: fr.ReaderModel, k: int) -> list[dict]:
+    """Each question with only its ``k`` best candidates by the fitted reader: the few the
+    cross-encoder reads at answer time, and their nearest rivals."""
+    out = []
+    for q in questions:
+        if not q["rows"]:
+            continue
+        z = fr.logit(model.weights, fr._matrix(q["rows"], fr.FEATURES), fr.FEATURES)
+        keep = sorted(np.argsort(-z, kind="stable")[:k])
+        out.append(q | {"rows": [q["rows"][i] for i in keep]})
+    return out
+
+
 def _compare(test: list[dict], model: fr.ReaderModel, cross: dict[str, list[float]]) -> None:
     """Best-sentence hit rate, AUC and refusals at 10% false refusals on the fold, each way."""
     read = [q for q in test if q["rows"]]  # the fitted reader's log-odds, computed once
@@ -170,6 +186,9 @@ def main() -> None:
     parser.add_argument("--extra-weight", type=float, default=0.3, help="as fit_reader.py fit")
     parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument(
+        "--train-top", type=int, default=0, help="train on each question's best N candidates"
+    )
     args = parser.parse_args()
     import torch
 
@@ -185,16 +204,18 @@ def main() -> None:
     fr.weigh(sets, extra, args.extra_weight)
     judged = [q for s in sets for q in s]
     cross = CrossEncoder(Path(os.environ["VNQA_MODEL_DIR"]) / E5_DIR, args.layers)
+    train = range(len(judged)) if args.fold == "all" else fr.split(len(judged))[int(args.fold)][0]
+    learn = [judged[i] for i in train] + extra
+    reader = fr.fit(learn)
+    cut = best_rows(learn, reader, args.train_top) if args.train_top else learn
+    cross.train(_pairs(cut, text), args.epochs)
     if args.fold == "all":
-        cross.train(_pairs(judged + extra, text), args.epochs)
         cross.save(args.out)
         return
-    train, test = fr.split(len(judged))[int(args.fold)]
-    cross.train(_pairs([judged[i] for i in train] + extra, text), args.epochs)
-    held = [judged[i] for i in test]
+    held = [judged[i] for i in fr.split(len(judged))[int(args.fold)][1]]
     scores = {q["id"]: cross.score(_pairs([q], text)) for q in held}
     args.out.write_text(json.dumps(scores) + "\n", encoding="utf-8")
-    _compare(held, fr.fit([judged[i] for i in train] + extra), scores)
+    _compare(held, reader, scores)
 
 
 if __name__ == "__main__":
