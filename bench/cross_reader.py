@@ -204,15 +204,16 @@ def main() -> None:
     fr.weigh(sets, extra, args.extra_weight)
     judged = [q for s in sets for q in s]
     cross = CrossEncoder(Path(os.environ["VNQA_MODEL_DIR"]) / E5_DIR, args.layers)
-    train = range(len(judged)) if args.fold == "all" else fr.split(len(judged))[int(args.fold)][0]
+    whole = args.fold == "all"
+    train, test = (range(len(judged)), []) if whole else fr.split(len(judged))[int(args.fold)]
     learn = [judged[i] for i in train] + extra
     reader = fr.fit(learn)
     cut = best_rows(learn, reader, args.train_top) if args.train_top else learn
     cross.train(_pairs(cut, text), args.epochs)
-    if args.fold == "all":
+    if whole:
         cross.save(args.out)
         return
-    held = [judged[i] for i in fr.split(len(judged))[int(args.fold)][1]]
+    held = [judged[i] for i in test]
     scores = {q["id"]: cross.score(_pairs([q], text)) for q in held}
     args.out.write_text(json.dumps(scores) + "\n", encoding="utf-8")
     _compare(held, reader, scores)

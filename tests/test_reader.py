@@ -79,12 +79,14 @@ def test_the_best_short_answer_tells_the_ranker_its_role() -> None:
 
 
 class _Table:
-    """A reranker at the protocol level: log-odds from a table, and a log of what it read."""
+    """A reranker at the protocol level: log-odds from a table, and a log of the questions and
+    sentences it read."""
 
     def __init__(self, table: dict[str, float]) -> None:
-        self.table, self.read = table, []
+        self.table, self.read, self.questions = table, [], []
 
     def score(self, question: str, sentences) -> list[float]:
+        self.questions.append(question)
         self.read.append(list(sentences))
         return [self.table[s] for s in sentences]
 
@@ -123,20 +125,8 @@ def test_list_questions_are_left_to_the_features() -> None:
     assert cross.read == []
 
 
-class _Asked(_Table):
-    """A reranker that also logs the question it was given."""
-
-    def __init__(self, table: dict[str, float]) -> None:
-        super().__init__(table)
-        self.questions: list[str] = []
-
-    def score(self, question: str, sentences) -> list[float]:
-        self.questions.append(question)
-        return super().score(question, sentences)
-
-
 def test_a_question_typed_without_accents_is_read_with_them_put_back() -> None:
-    cross = _Asked(dict.fromkeys(CANDIDATES, 0.0))
+    cross = _Table(dict.fromkeys(CANDIDATES, 0.0))
     Reader(FUSED, cross).score(
         analyse("cay cau dai bao nhieu met?"),
         [_retrieved(str(i), text) for i, text in enumerate(CANDIDATES)],

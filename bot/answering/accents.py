@@ -31,7 +31,7 @@ def restore_diacritics(text: str, evidence: list[str], *, in_place: bool = False
         if i + 1 < len(words) and (f, folded_words[i + 1]) in pairs:
             for (form, _), n in pairs[(f, folded_words[i + 1])].items():
                 votes[form] += 2 * n
-        if i in asking and (len(asking[i][1]) > 1 or not votes):  # a phrase always
+        if i in asking and (asking[i][1] or not votes):  # a phrase always
             votes = Counter({asking[i][0]: 1})
         else:
             votes.update(singles.get(f, {}))
@@ -57,14 +57,13 @@ def _accent_votes(evidence: list[str]) -> tuple[dict, dict]:
     return singles, pairs
 
 
-def _question_forms(words: list[str]) -> dict[int, tuple[str, tuple[str, ...]]]:
-    """The written form of each position inside a question phrase, with the phrase (longest
-    phrases first)."""
-    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+def _question_forms(words: list[str]) -> dict[int, tuple[str, bool]]:
+    """The written form of each position inside a question phrase (longest phrases first),
+    and whether it stands in a phrase of two words or more."""
+    out: dict[int, tuple[str, bool]] = {}
     for phrase in sorted(QUESTION_FORMS, key=len, reverse=True):
         n = len(phrase)
         for i in range(len(words) - n + 1):
             if tuple(words[i : i + n]) == phrase and not any(j in out for j in range(i, i + n)):
-                forms = QUESTION_FORMS[phrase]
-                out |= {i + k: (form, forms) for k, form in enumerate(forms)}
+                out |= {i + k: (f, n > 1) for k, f in enumerate(QUESTION_FORMS[phrase])}
     return out

@@ -33,9 +33,8 @@ _NUMBER = re.compile(
 _YEAR = r"(?:1\d|20)\d\d(?!\d)"
 _DATE = re.compile(  # each form whole: '12/10/2020', 'tháng 10/2020', 'cuối quý II/2020'
     rf"(?:(?:cuối|đầu|giữa)\s+)?(?:"
-    rf"(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d\d)(?!\d)"
+    rf"(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}(?:/(?:\d{{4}}|\d\d)(?!\d)|(?![\d/]))"
     rf"|(?:tháng\s+)?\d{{1,2}}/{_YEAR}"
-    rf"|(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}(?![\d/])"
     rf"|(?:ngày|tháng)\s+\d{{1,2}}(?:\s+năm\s+{_YEAR})?"
     rf"|quý\s+(?:I{{1,3}}|IV|[1-4])(?:/{_YEAR}|\s+năm\s+{_YEAR})?"
     rf"|(?:năm\s+)?\b{_YEAR}"
