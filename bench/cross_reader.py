@@ -3,7 +3,7 @@ sentence together (e5-small's first layers with LoRA adapters and a one-unit hea
 refuse better than the reader's features alone?
 
     python -m bench.cross_reader FOLD OUT.json DUMP... --questions EVAL... [--extra CLOZE]
-        [--layers 6] [--epochs 2] [--train-top N]
+        [--layers 6] [--epochs 2] [--train-top N] [--swaps]
     python -m bench.cross_reader all WEIGHTS.safetensors DUMP... --questions ... --extra ...
 
 The dumps are ``bench/fit_reader.py dump`` files (every candidate sentence with its label);
@@ -20,7 +20,9 @@ the adapters and head (the weights ``bot/answering/cross.py`` loads) to WEIGHTS.
 materialised it. One fold takes about 27 minutes on 2 cores, ``all`` about 34.
 ``--train-top 8`` trains on each question's 8 best candidates by the fitted reader (the 3 it
 reads at answer time and their nearest rivals): half the pairs and half the time, and on
-fold 1 as good (bench/RESULTS.md, ninth session).
+fold 1 as good (bench/RESULTS.md, ninth session). ``--swaps`` adds relation-swapped
+unanswerable questions made from the training questions (``bench/swaps.py``); on fold 1 it
+changed nothing measurable (tenth session), so the committed weights are trained without.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import fit_reader as fr
+from bench.swaps import swaps
 from bot.answering.cross import reading_form
 from bot.answering.query import analyse
 from bot.answering.reader import question_read
@@ -189,6 +192,9 @@ def main() -> None:
     parser.add_argument(
         "--train-top", type=int, default=0, help="train on each question's best N candidates"
     )
+    parser.add_argument(
+        "--swaps", action="store_true", help="add relation- and name-swapped unanswerables"
+    )
     args = parser.parse_args()
     import torch
 
@@ -209,6 +215,8 @@ def main() -> None:
     learn = [judged[i] for i in train] + extra
     reader = fr.fit(learn)
     cut = best_rows(learn, reader, args.train_top) if args.train_top else learn
+    if args.swaps:
+        cut += swaps(cut, text)
     cross.train(_pairs(cut, text), args.epochs)
     if whole:
         cross.save(args.out)

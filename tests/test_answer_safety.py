@@ -29,6 +29,11 @@ QUE_PHONG = [
         "content": "Tổng thống Hàn Quốc Moon Jae-in đã tới Bình Nhưỡng, Triều Tiên sáng nay. "
         "Hai bên bàn về hợp tác kinh tế trong ba ngày.",
     },
+    {  # a page that only asks (newsqa has such pages: "Cha của Nguyễn Du là ai.")
+        "id": "ask-1",
+        "title": "Hỏi đáp",
+        "content": "Vợ của ông Lữ Đình Thi là ai. Xin cảm ơn.",
+    },
 ]
 
 
@@ -59,6 +64,7 @@ def responder(tmp_path_factory, e5) -> Responder:
         "Huyện Kỳ Sơn có bao nhiêu xã?",
         "Năm 2022 huyện Tương Dương thu ngân sách bao nhiêu?",
         "Cầu treo bản Nậm Giải dài bao nhiêu mét?",
+        "Vợ của ông Lữ Đình Thi là ai?",  # a page asks it; nothing answers
     ],
 )
 def test_a_question_about_an_absent_entity_is_refused(responder: Responder, question) -> None:

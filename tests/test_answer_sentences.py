@@ -1,7 +1,7 @@
 """Candidate sentences of retrieved passages (bot/answering/sentences.py)."""
 
 from bot.answering.retrieval import Hit
-from bot.answering.sentences import candidate_sentences
+from bot.answering.sentences import candidate_sentences, restates
 from ingest.models import Article, Chunk
 
 BIO = (
@@ -28,3 +28,13 @@ def test_a_sentence_opening_with_a_bare_pronoun_is_read_with_who_it_names() -> N
     assert found["Ông Quang là giám đốc Vector Aviation."].text.startswith("Ông Quang")
     assert found["Ông từng là phi công."].text.startswith("Ông Quang là giám đốc")
     assert found["Nguyễn Thành Trung sinh năm 1947 tại Bến Tre."].context == ""
+
+
+def test_a_sentence_that_only_restates_the_question_is_no_candidate_answer() -> None:
+    # a page that asks what was asked ("… là ai."), typed with or without accents
+    assert restates("Cha của Nguyễn Du là ai?", "Cha của Nguyễn Du là ai.")
+    assert restates("cha cua nguyen du la ai", "Cha của Nguyễn Du là ai.")
+    assert restates("Tên khai sinh thời nhỏ của Bác Hồ là gì?", "Bác Hồ tên là gì?")
+    # one word the question lacks may be the answer
+    assert not restates("Cha của Nguyễn Du là ai?", "Cha của Nguyễn Du là Nguyễn Nghiễm.")
+    assert not restates("Hà Nội có bao nhiêu quận?", "Hà Nội có 12 quận.")

@@ -117,3 +117,10 @@ def test_restore_case_puts_back_the_capitals_of_names_in_the_evidence(
     question: str, recased: str
 ) -> None:
     assert restore_case(question, EVIDENCE) == recased
+
+
+def test_a_work_opening_the_question_is_read_by_its_title_not_its_noun() -> None:
+    # a title has one capital: "Phim Bỗng" is the question's first word and the title's
+    assert question_entities("Phim Bỗng dưng muốn khóc bắt đầu phát sóng khi nào?") == []
+    assert question_entities("Tiểu thuyết Sông Đông êm đềm do ai viết?") == ["song dong"]
+    assert question_entities("Sông Hồng dài bao nhiêu km?") == ["song hong"]  # no work

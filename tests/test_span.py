@@ -24,6 +24,9 @@ def test_a_date_is_taken_whole_in_each_way_vietnamese_writes_one() -> None:
         "ngày 05/4/2016",
         "ngày 27/3",
         "cuối năm 2020",
+        "ngày 5 tháng 7 năm 1994",
+        "ngày 25 tháng 8",
+        "21 tháng 11 năm 1009",
     ):
         assert texts(question, f"Dự án hoàn thành vào {written}, sớm hơn kế hoạch.") == [written]
     assert texts(question, "Giai đoạn 2021 - 2025 có 12 tháng.") == ["2021", "2025"]
@@ -169,3 +172,18 @@ def test_what_follows_the_words_before_gi_up_to_the_end_of_its_clause() -> None:
     long = "Nó là " + " ".join(["từ"] * 20) + "."
     assert len(texts("Nó là gì?", long)[0].split()) == 12  # at most a clause of 12 words
     assert texts("Vì sao trời mưa?", "Trời mưa là do hơi nước.") == []  # no 'gì', no anchor
+
+
+def test_a_place_is_a_capitalised_name_after_its_head_or_preposition() -> None:
+    question = "Quang Dũng học trường Sư phạm ở đâu?"
+    assert texts(question, "Ông học ở trường làng rồi về Hà Nội.") == []  # no name after "ở"
+    assert texts(question, "Ông học Ở trường làng tại Hà Nội.") == ["Hà Nội"]
+
+
+def test_a_question_asking_for_the_year_gets_the_year_of_a_whole_date() -> None:
+    sentence = "Amazon.com được thành lập vào ngày 5 tháng 7 năm 1994."
+    assert texts("Amazon.com được thành lập năm nào?", sentence) == ["năm 1994"]
+    assert texts("Amazon.com được thành lập vào ngày nào?", sentence) == ["ngày 5 tháng 7 năm 1994"]
+    assert texts("Dự án xong năm nào?", "Dự án xong ngày 12/10/2020.") == ["2020"]
+    crowned = "Ông lên ngôi tháng 11, năm Kỷ Dậu (tức 21 tháng 11 năm 1009)."
+    assert texts("Ông lên ngôi năm nào?", crowned) == ["năm 1009"]  # not 'tháng 11'

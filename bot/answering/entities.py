@@ -17,6 +17,7 @@ from bot.answering.lexicon import (
     PLACE_KIND,
     TITLE_WORDS,
     WORD,
+    WORK_NOUNS,
     folded,
     padded_words,
     strip_leading,
@@ -55,6 +56,8 @@ def _after_head(tokens: list[str], start: int) -> bool:
 def _capitalised_names(tokens: list[str]) -> list[str]:
     names = []
     for start, run in _runs(tokens):
+        if start == 0:
+            run = _title_opening(run)
         words = strip_leading(run, PLACE_HEADS + TITLE_WORDS)
         first = start + len(run) - len(words)
         while words and _ends_name(words[-1]):  # Title Case: "… Đức Hòa Là Ai"
@@ -62,6 +65,16 @@ def _capitalised_names(tokens: list[str]) -> list[str]:
         if len(words) >= 2 or (words and first > 0 and _after_head(tokens, first)):
             names.append(folded(" ".join(words)))
     return names
+
+
+def _title_opening(run: list[str]) -> list[str]:
+    """The run that opens a question, without a work's noun capitalised only as the first
+    word: "Phim Bỗng dưng muốn khóc …" names no "Phim Bỗng", since a title has one capital.
+    A work's title of two capitalised words or more stays ("Tiểu thuyết Sông Đông …")."""
+    words = strip_leading(run, WORK_NOUNS)
+    if len(words) == len(run):
+        return run
+    return words if len(words) >= 2 else []
 
 
 def _lowercase_names(tokens: list[str]) -> list[str]:

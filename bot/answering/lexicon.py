@@ -193,12 +193,18 @@ NAMINGS = _both(
     ["tên", "tên thật", "tên khai sinh", "tên hiệu", "tên gọi", "tên húy", "bút danh",
      "bí danh", "biệt danh", "niên hiệu", "pháp danh", "nghệ danh"]
 )  # fmt: skip
+# Works, whose titles Vietnamese writes with one capital: "phim Bỗng dưng muốn khóc".
+_WORK_NOUNS = [
+    "tác phẩm", "bộ phim", "phim", "bài hát", "ca khúc", "tiểu thuyết", "truyện", "bài thơ",
+    "tập thơ", "cuốn sách", "vở kịch",
+]  # fmt: skip
+WORK_NOUNS = _both(_WORK_NOUNS)
 # Nouns that ask for a proper name with "nào": "đường cao tốc nào", "đội nào".
 NAMED_NOUNS = [
     "đường", "cao tốc", "quốc lộ", "tuyến", "sông", "núi", "cầu", "hồ", "đảo", "công ty",
     "tập đoàn", "ngân hàng", "trường", "đại học", "bệnh viện", "dự án", "đội", "câu lạc bộ",
-    "tổ chức", "nước", "quốc gia", "giải", "tác phẩm", "bộ phim", "phim", "bài hát", "tiểu thuyết",
-    "triều đại", "đảng", "khu công nghiệp", "làng", "chùa", "đền",
+    "tổ chức", "nước", "quốc gia", "giải", *_WORK_NOUNS, "triều đại", "đảng", "khu công nghiệp",
+    "làng", "chùa", "đền",
 ]  # fmt: skip
 # Question words that say what shape of answer is wanted, first match wins.
 TYPE_CUES: list[tuple[str, str]] = [
@@ -332,5 +338,7 @@ DATE_Q = either_form(
     r"(?:được )?đăng (?:vào )?(?:ngày|lúc|khi|hôm) nào|ngày đăng|đăng (?:khi nào|bao giờ)"
     r"|xuất bản (?:ngày|khi) nào|thời gian đăng"
 )
+# A time question that asks for the year alone: "sinh năm nào?" (not the day and month).
+ASKS_YEAR = either_form(r"\bnăm (?:nào|bao nhiêu)\b")
 AUTHOR_Q = either_form(r"tác giả|ai (?:là người )?viết|người viết|bút danh|ai đưa tin")
 ARTICLE_Q = either_form(r"\bbài (?:viết|báo|về)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b")

@@ -15,7 +15,13 @@ from bot.answering.followup import Turn, rewrite_followup
 from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms, recased
 from bot.answering.reader import Reader, idf_weights
 from bot.answering.retrieval import Hit, HybridRetriever
-from bot.answering.sentences import Sentence, candidate_sentences, choose_sentences, evidence
+from bot.answering.sentences import (
+    Sentence,
+    candidate_sentences,
+    choose_sentences,
+    evidence,
+    restates,
+)
 from ingest.models import SearchFilter
 from ingest.text.sentences import split_sentences
 from ingest.text.textnorm import strip_diacritics
@@ -193,11 +199,13 @@ class Responder:
 
     def _about(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
         """The sentences about what the question names, each with its ``about`` level; none
-        that puts the asked office under another country ('Tổng thống Hàn Quốc')."""
+        that puts the asked office under another country ('Tổng thống Hàn Quốc'), nor one
+        that only restates the question."""
         sentences = [
             s
             for s in sentences
             if not office_of_other_country(query.countries, query.focus, s.text)
+            and not restates(query.text, s.text)
         ]
         if not query.entities:
             return sentences

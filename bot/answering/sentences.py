@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answering.entities import places_in
-from bot.answering.lexicon import NAME, PLACE_KIND, PRONOUNS, TIME, folded
+from bot.answering.lexicon import NAME, PLACE_KIND, PRONOUNS, TIME, folded, padded_words
 from bot.answering.query import AnswerType
 from bot.answering.retrieval import Hit
 from ingest.text.sentences import split_sentences
@@ -106,6 +106,13 @@ def names_in(text: str) -> list[str]:
         if " " in m.group(0) or not opens:
             out.append(m.group(0))
     return out
+
+
+def restates(question: str, text: str) -> bool:
+    """Whether a sentence is made only of the question's words: 'Cha của Nguyễn Du là ai.', a
+    page that asks what was asked, restates it and answers nothing."""
+    asked = set(padded_words(question).split())
+    return set(padded_words(text).split()) <= asked
 
 
 def has_answer_shape(kind: AnswerType, text: str) -> bool:

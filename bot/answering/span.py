@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answering.lexicon import (
+    ASKS_YEAR,
     NAME,
     PLACE_CUES,
     PLACE_HEADS,
@@ -35,15 +36,26 @@ _DATE = re.compile(  # each form whole: '12/10/2020', 'tháng 10/2020', 'cuối 
     rf"(?:(?:cuối|đầu|giữa)\s+)?(?:"
     rf"(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}(?:/(?:\d{{4}}|\d\d)(?!\d)|(?![\d/]))"
     rf"|(?:tháng\s+)?\d{{1,2}}/{_YEAR}"
+    rf"|(?:ngày\s+)?\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}"  # '(ngày) 5 tháng 7 năm 1994'
+    rf"|ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}"
     rf"|(?:ngày|tháng)\s+\d{{1,2}}(?:\s+năm\s+{_YEAR})?"
     rf"|quý\s+(?:I{{1,3}}|IV|[1-4])(?:/{_YEAR}|\s+năm\s+{_YEAR})?"
     rf"|(?:năm\s+)?\b{_YEAR}"
     rf"|thế kỷ\s+[\wIVXLC]+)",
     re.IGNORECASE,
 )
-_PLACE = re.compile(
-    rf"\b(?:{'|'.join(re.escape(h) for h in PLACE_HEADS)}|ở|tại|thuộc)\s+({PERSON.pattern})",
-    re.IGNORECASE,
+_YEAR_PART = re.compile(rf"(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+)?\b{_YEAR}", re.IGNORECASE)
+
+
+def _year_of(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """The year a date span holds ('năm 1994' of 'ngày 5 tháng 7 năm 1994'); None for a date
+    without one ('tháng 11'), which does not answer which year."""
+    m = _YEAR_PART.search(sentence, start, end)
+    return m.span() if m else None
+
+
+_PLACE = re.compile(  # the head in any case ('Huyện', 'Ở'), the name capitalised
+    rf"\b(?i:{'|'.join(re.escape(h) for h in PLACE_HEADS)}|ở|tại|thuộc)\s+({PERSON.pattern})"
 )
 
 
@@ -127,7 +139,10 @@ def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
                 m.span() for m in _NUMBER.finditer(sentence) if m.group(0).split()[0] not in given
             ]
         case AnswerType.TIME:
-            return [m.span() for m in _DATE.finditer(sentence)]
+            dates = [m.span() for m in _DATE.finditer(sentence)]
+            if ASKS_YEAR.search(query.text):  # 'sinh năm nào?': the year of '5 tháng 7 năm 1994'
+                dates = [y for y in (_year_of(sentence, *d) for d in dates) if y]
+            return dates
         case AnswerType.PLACE:
             return [m.span(1) for m in _PLACE.finditer(sentence)]
         case AnswerType.PERSON | AnswerType.NAME:
