@@ -194,7 +194,7 @@ def main() -> None:
         "--train-top", type=int, default=0, help="train on each question's best N candidates"
     )
     parser.add_argument(
-        "--swaps", action="store_true", help="add relation- and name-swapped unanswerables"
+        "--swaps", action="store_true", help="add relation-swapped unanswerables (bench/swaps.py)"
     )
     args = parser.parse_args()
     import torch

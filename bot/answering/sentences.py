@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.answering.entities import places_in
 from bot.answering.lexicon import NAME, PLACE_KIND, PRONOUNS, TIME, folded, padded_words
@@ -111,8 +112,12 @@ def names_in(text: str) -> list[str]:
 def restates(question: str, text: str) -> bool:
     """Whether a sentence is made only of the question's words: 'Cha của Nguyễn Du là ai.', a
     page that asks what was asked, restates it and answers nothing."""
-    asked = set(padded_words(question).split())
-    return set(padded_words(text).split()) <= asked
+    return _words(text) <= _words(question)
+
+
+@lru_cache(maxsize=256)  # the question's words, once for all its candidate sentences
+def _words(text: str) -> frozenset[str]:
+    return frozenset(padded_words(text).split())
 
 
 def has_answer_shape(kind: AnswerType, text: str) -> bool:

@@ -32,19 +32,21 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _YEAR = r"(?:1\d|20)\d\d(?!\d)"
+_PART_OF = r"(?:(?:cuối|đầu|giữa)\s+)?"  # 'cuối' of 'cuối năm 2020'
+_YEAR_WORD = rf"(?:năm\s+)?\b{_YEAR}"
 _DATE = re.compile(  # each form whole: '12/10/2020', 'tháng 10/2020', 'cuối quý II/2020'
-    rf"(?:(?:cuối|đầu|giữa)\s+)?(?:"
+    rf"{_PART_OF}(?:"
     rf"(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}(?:/(?:\d{{4}}|\d\d)(?!\d)|(?![\d/]))"
     rf"|(?:tháng\s+)?\d{{1,2}}/{_YEAR}"
     rf"|(?:ngày\s+)?\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}"  # '(ngày) 5 tháng 7 năm 1994'
     rf"|ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}"
     rf"|(?:ngày|tháng)\s+\d{{1,2}}(?:\s+năm\s+{_YEAR})?"
     rf"|quý\s+(?:I{{1,3}}|IV|[1-4])(?:/{_YEAR}|\s+năm\s+{_YEAR})?"
-    rf"|(?:năm\s+)?\b{_YEAR}"
+    rf"|{_YEAR_WORD}"
     rf"|thế kỷ\s+[\wIVXLC]+)",
     re.IGNORECASE,
 )
-_YEAR_PART = re.compile(rf"(?:(?:cuối|đầu|giữa)\s+)?(?:năm\s+)?\b{_YEAR}", re.IGNORECASE)
+_YEAR_PART = re.compile(_PART_OF + _YEAR_WORD, re.IGNORECASE)
 
 
 def _year_of(sentence: str, start: int, end: int) -> tuple[int, int] | None:
