@@ -5,9 +5,12 @@ import logging
 import pytest
 
 from bot.answering.followup import Turn
+from bot.answering.llm import unsupported_claims
 from bot.answering.responder import Responder
+from bot.answering.retrieval import Hit
 from bot.app import build_generator
 from bot.settings import Settings
+from ingest.models import Article, Chunk
 from tests.fake_openai import FakeOpenAI, context_number, context_passages
 
 QUESTION = "Cầu vượt sông Thiếp dài bao nhiêu mét?"
@@ -235,3 +238,11 @@ def test_a_streamed_answer_that_fails_the_checks_is_replaced(retriever) -> None:
         answer = _responder(retriever, llm.url).answer(QUESTION, on_text=seen.append)
     assert seen and "999" in seen[-1]
     assert answer.found and "999" not in answer.text and "extractive" in answer.note
+
+
+def test_a_name_opening_with_a_toned_capital_is_a_claim_to_check() -> None:
+    article = Article("a", "Hà Nội", "Thủ tướng thăm Hà Nội.", "a.md")
+    text = "Thủ tướng thăm Hà Nội."
+    cited = [Hit(Chunk("a:0", "a", 0, 0, len(text), text, "Hà Nội"), article, 1.0)]
+    assert unsupported_claims("Thủ tướng thăm Hà Nội [1].", cited) == []
+    assert unsupported_claims("Thủ tướng thăm Ấn Độ và Hà Nội [1].", cited) == ["Ấn Độ"]

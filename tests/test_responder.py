@@ -70,6 +70,17 @@ def test_rule_based_rewrite() -> None:
     assert rewrite_followup("còn Cần Đước thì sao?", []) == "còn Cần Đước thì sao?"
 
 
+def test_rule_based_rewrite_keeps_names_that_open_with_a_toned_capital() -> None:
+    # 'Ứ' and 'Ấ' are capitals too: the name is 'Ứng Hòa', not 'Hòa'.
+    history = [Turn("Ai là Chủ tịch UBND huyện Đông Anh?")]
+    assert rewrite_followup("còn Ứng Hòa thì sao?", history) == (
+        "Ai là Chủ tịch UBND huyện Ứng Hòa?"
+    )
+    # Every place head of the lexicon, 'ấp' too, marks what the new place replaces.
+    history = [Turn("Ai là trưởng ấp 2 xã Tân Lập?")]
+    assert rewrite_followup("còn ấp 3 thì sao?", history) == "Ai là trưởng ấp 3 xã Tân Lập?"
+
+
 @pytest.mark.parametrize(
     ("question", "needle"),
     [

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answering.lexicon import folded
+from bot.answering.lexicon import NAME, PLACE_HEAD_WORDS, folded
 from ingest.text.textnorm import strip_diacritics
 
 _LEAD = re.compile(r"^\s*(?:(?:thế|vậy|the|vay)\s+)?(?:còn|con)\s+(?:về\s+|ve\s+)?", re.IGNORECASE)
@@ -15,8 +15,6 @@ _TAIL = re.compile(
     r"|\s*(?:thì sao|thi sao|ra sao|thế nào|the nao)?\s*\?\s*$",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)*")
-_HEADS = ("thị xã", "thành phố", "huyện", "xã", "tỉnh", "quận", "phường", "thị trấn", "thôn")
 
 
 @dataclass(frozen=True)
@@ -40,13 +38,13 @@ def _strip_markers(question: str) -> str:
 
 def _names(text: str) -> list[re.Match[str]]:
     # The first word of a question is capitalised anyway: it is not a name on its own.
-    return [m for m in _NAME.finditer(text) if m.start() > 0 or " " in m.group(0)]
+    return [m for m in NAME.finditer(text) if m.start() > 0 or " " in m.group(0)]
 
 
 def _replace_after_head(previous: str, new: str) -> str | None:
     """'huyện Cần Đước' replaces the words after 'huyện' (or 'Huyện ủy') in ``previous``."""
     folded_new = folded(new)
-    for head in _HEADS:
+    for head in PLACE_HEAD_WORDS:
         fh = strip_diacritics(head)
         if not folded_new.startswith(fh + " "):
             continue

@@ -48,6 +48,8 @@ UPPER = "A-ZĐ" + "".join(
 # A capitalised word, and a run of them: "Phan Nhân Duy", "Đức Hòa".
 CAPITALISED = rf"[{UPPER}][\wÀ-ỹ]*"
 NAME = re.compile(rf"\b{CAPITALISED}(?:\s+{CAPITALISED})*")
+# A run of two or more: what an answer states as a name ("Hà Nội", not the "Theo" opening it).
+NAME_RUN = re.compile(rf"\b{CAPITALISED}(?:\s+{CAPITALISED})+")
 
 # Abbreviations of Vietnamese public administration and news, matched both ways.
 ABBREVIATIONS: dict[str, str] = {
@@ -135,6 +137,7 @@ _PLACE_HEAD_WORDS = [
 COMMITTEES = {"huyện ủy": "huyện", "tỉnh ủy": "tỉnh", "thành ủy": "thành phố",
               "quận ủy": "quận", "thị ủy": "thị xã", "đảng ủy": "xã"}  # fmt: skip
 PLACE_HEADS = _both([*_PLACE_HEAD_WORDS, *COMMITTEES])
+PLACE_HEAD_WORDS = tuple(_PLACE_HEAD_WORDS)  # accented, longest of a family first
 # Every place head (and its committee) in folded form -> its place kind: "huyen uy" -> "huyện".
 PLACE_KIND = (
     {folded(h): h for h in _PLACE_HEAD_WORDS}

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.answering.answer import Answer, Citation
 from bot.answering.followup import Turn
-from bot.answering.lexicon import folded
+from bot.answering.lexicon import NAME_RUN, folded
 from bot.answering.retrieval import Hit
 from bot.redact import redact
 from ingest.errors import ModelError
@@ -33,7 +33,6 @@ REWRITE_PROMPT = (
 )
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*%?")
-_NAME = re.compile(r"\b[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*(?:\s+[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)+")
 # Article text cannot close its source tag, open another, or forge a citation marker.
 _INERT = str.maketrans({"<": "‹", ">": "›", "[": "(", "]": ")"})
 GROUNDED_SHARE = 0.5  # of an answer sentence's word pairs that must occur in its sources
@@ -51,7 +50,7 @@ def context_block(hits: list[Hit]) -> str:
 def _claims(text: str) -> list[str]:
     """The numbers and names an answer states."""
     body = _MARKER.sub(" ", text)
-    return _NUMBER.findall(body) + [m.group(0) for m in _NAME.finditer(body)]
+    return _NUMBER.findall(body) + [m.group(0) for m in NAME_RUN.finditer(body)]
 
 
 def unsupported_claims(text: str, cited: list[Hit]) -> list[str]:
