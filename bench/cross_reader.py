@@ -19,11 +19,11 @@ the adapters and head (the weights ``bot/answering/cross.py`` loads) to WEIGHTS.
 (``pip install -e '.[dev,bench]'``); the e5 model comes from ``VNQA_MODEL_DIR`` as set-up
 materialised it. One fold takes about 27 minutes on 2 cores, ``all`` about 34.
 ``--train-top 8`` trains on each question's 8 best candidates by the fitted reader (the 3 it
-reads at answer time and their nearest rivals): half the pairs and half the time, and on
-fold 1 as good (bench/RESULTS.md, ninth session). ``--swaps`` adds relation-swapped
-unanswerable questions made from the training questions (``bench/swaps.py``); on folds 1 and
-2 it gave more right answers and fewer false refusals at the product's fusion (tenth
-session); the committed weights are still trained without.
+reads at answer time and their nearest rivals): half the pairs and half the time; as good on
+fold 1, worse over five folds (bench/RESULTS.md, ninth and eleventh sessions). ``--swaps``
+adds relation-swapped unanswerable questions made from the training questions
+(``bench/swaps.py``); with ``--train-top 8`` it gave more right answers and fewer false
+refusals on folds 1 and 2 (tenth session). The committed weights use neither.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
     python bench/typed_variants.py EVAL.jsonl OUT_DIR
 
 writes OUT_DIR/<name>_lower.jsonl (lower case), <name>_plain.jsonl (no diacritics, capitals
-kept) and <name>_plain_lower.jsonl (both); every other field of each row is kept as it is.
+kept), <name>_plain_lower.jsonl (both), <name>_upper.jsonl (caps lock on) and
+<name>_title.jsonl (Every Word Capitalised); every other field of each row is kept as it is.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "lower": str.lower,
     "plain": strip_diacritics,
     "plain_lower": lambda q: strip_diacritics(q).lower(),
+    "upper": str.upper,
+    "title": str.title,
 }
 
 

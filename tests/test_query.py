@@ -101,3 +101,28 @@ def test_a_lower_case_question_is_read_again_with_its_names() -> None:
     assert again.kind is query.kind and not again.accented
     typed = analyse("Thu nhập bình quân đầu người Kiến Tường?")
     assert recased(typed, evidence) is typed  # typed with capitals: nothing to put back
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "AI LÀ BÍ THƯ HUYỆN ỦY THẠCH THẤT?",
+        "AI LA BI THU HUYEN UY THACH THAT",
+        "Ai Là Bí Thư Huyện Ủy Thạch Thất?",
+    ],
+)
+def test_a_question_in_capitals_is_read_as_typed_in_lower_case(question: str) -> None:
+    # Caps lock, or every word capitalised, marks every word a name: the whole question was
+    # the one entity to guard.
+    query = analyse(question)
+    assert query.entities == ["thach that"] and query.places == {"thach that": "huyện"}
+    assert query == analyse(question.lower())
+    evidence = ["Phạm Quí Tiên - Thành ủy viên, Bí thư Huyện uỷ Thạch Thất"]
+    assert recased(query, evidence).entities == ["thach that"]
+
+
+def test_a_short_question_of_capitalised_words_keeps_its_capitals() -> None:
+    # Three words may all be a name's ('Con Của Messi?' keeps 'Messi'); four are taken as typed.
+    assert analyse("Con Của Messi?").text == "Con Của Messi?"
+    assert "messi" in analyse("Con Của Messi?").entities[0]
+    assert analyse("Con Của Lionel Messi?").text == "con của lionel messi?"

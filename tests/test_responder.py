@@ -32,6 +32,14 @@ def test_unaccented_question(responder: Responder) -> None:
     assert answer.found and "62,5 triệu" in answer.text
 
 
+def test_a_question_typed_in_capitals_is_answered_as_typed_in_lower_case(
+    responder: Responder,
+) -> None:
+    answer = responder.answer("CẦU VƯỢT SÔNG THIẾP DÀI BAO NHIÊU MÉT?")
+    assert answer.found and answer.text == "420 m [1]."
+    assert not responder.answer("GIÁ VÀNG HÔM NAY BAO NHIÊU?").found
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -164,6 +164,8 @@ def list_head(text: str) -> str | None:
 def analyse(question: str) -> Query:
     """Normalise a question and derive everything answering needs of it."""
     text = normalize_query(question).strip()
+    if capitals_mark_nothing(text):
+        text = text.lower()
     accented = has_diacritics(text)
     words = [w.lower() for w in WORD.findall(META.sub(" ", text))]
     stop = STOP if accented else STOP_FOLDED
@@ -188,6 +190,14 @@ def analyse(question: str) -> Query:
         noun=asked_noun(text),
         unit=asked_unit(text),
     )
+
+
+def capitals_mark_nothing(text: str, least: int = 4) -> bool:
+    """Whether a question's capitals tell nothing of its names: typed with caps lock on, or
+    with Every Word Capitalised (``least`` words or more: 'Vợ Trấn Thành?' is a name). It is
+    then read as typed in lower case, and ``recased`` finds its names in the evidence."""
+    words = [w for w in WORD.findall(text) if w[:1].isalpha()]
+    return text.isupper() or (len(words) >= least and all(w[:1].isupper() for w in words))
 
 
 def recased(query: Query, evidence: list[str]) -> Query:
