@@ -14,7 +14,8 @@ for a list: ``Reader`` leaves those to the features; the dumps keep ids, so ``--
 gives their text). Figures are nested: each fold's weight and
 threshold are chosen on the other four. With ``--write`` the weight and threshold chosen on
 all folds go into bot/answering/reader_model.json as ``cross``, which the responder uses
-when the cross-encoder is on (``VNQA_CROSS_READER``).
+when the cross-encoder is on (``VNQA_CROSS_READER``). Questions of other kinds than a
+person get their own threshold from ``bench/fit_found.py``, to be run after this.
 """
 
 from __future__ import annotations
@@ -144,7 +145,9 @@ def main() -> None:
     print(f"all folds: weight {weight}, found >= {t}, top {args.top}")
     if args.write:
         data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-        data["cross"] = {"weight": weight, "threshold": t, "top": args.top}
+        kinds = (data.get("cross") or {}).get("kinds", {})  # fitted on the old fusion
+        data["cross"] = {"weight": weight, "threshold": t, "top": args.top, "kinds": kinds}
+        print("other kinds' thresholds kept: refit them with bench/fit_found.py")
         MODEL_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 

@@ -158,7 +158,7 @@ def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) 
 
         cross = CrossEncoder(lambda: Path(_e5_path(settings)))
     if settings.min_support is not None:  # whichever 'found' threshold is in use
-        fused = replace(model.cross, threshold=settings.min_support) if model.cross else None
+        fused = model.cross and replace(model.cross, threshold=settings.min_support, kinds={})
         model = replace(model, threshold=settings.min_support, cross=fused)
     reader = Reader(model, cross)
     return Responder(

@@ -46,3 +46,4 @@ def test_the_cross_encoder_is_wired_by_default_and_loads_only_when_read(tmp_path
         model = app.responder.reader.model
         assert app.responder.reader.cross is None
         assert model.threshold == model.cross.threshold == 0.4  # whichever is in use
+        assert model.cross.kinds == {}  # and for every kind of question

@@ -124,3 +124,13 @@ def test_a_work_opening_the_question_is_read_by_its_title_not_its_noun() -> None
     assert question_entities("Phim Bỗng dưng muốn khóc bắt đầu phát sóng khi nào?") == []
     assert question_entities("Tiểu thuyết Sông Đông êm đềm do ai viết?") == ["song dong"]
     assert question_entities("Sông Hồng dài bao nhiêu km?") == ["song hong"]  # no work
+
+
+def test_a_word_that_only_opens_the_question_is_no_part_of_a_name() -> None:
+    assert question_entities("Theo Bộ trưởng Quốc phòng Đan Mạch, video gửi tới ai?") == [
+        "dan mach"
+    ]
+    assert question_entities("Trong Chiến tranh thế giới thứ hai, ai là tổng thống Mỹ?") == []
+    assert question_entities("Theo Bộ Y tế, có bao nhiêu ca mắc?") == ["bo y"]
+    assert question_entities("Tại huyện Đức Hòa, ai là bí thư?") == ["duc hoa"]
+    assert question_entities("Tân An có bao nhiêu phường?") == ["tan an"]  # no opener

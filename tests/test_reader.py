@@ -155,3 +155,18 @@ def test_found_uses_the_threshold_of_the_score_it_is_given() -> None:
         assert reader.found(analyse(text), best) is expected, (p, text)
         without = Reader(FUSED).found(analyse(text), best)  # no cross-encoder: the features'
         assert without is True, (p, text)
+
+
+def test_a_question_of_another_kind_has_its_own_threshold_and_under_the_fused_one_no_span() -> None:
+    """Questions asking how much, when or what score lower when answered: they have their
+    own 'found' threshold, and a sentence found only under it is quoted whole."""
+    fusion = CrossFusion(2.0, 0.9, 2, {"number": 0.3})
+    model = ReaderModel({"bias": 0.0}, 0.5, {"bias": 0.0, "nearest": 3.0}, {"default": 0.0}, fusion)
+    reader, hit = Reader(model, _Table({})), _retrieved("a", BRIDGE).hit
+    person = analyse("Ai là Chủ tịch UBND huyện?")
+    for p, found, span in ((0.5, True, None), (0.95, True, "420 m"), (0.2, False, None)):
+        best = Sentence(hit, 0, BRIDGE, 0, len(BRIDGE), score=p)
+        assert reader.found(analyse(BRIDGE_QUESTION), best) is found, p
+        shown = reader.short_answer(analyse(BRIDGE_QUESTION), best)
+        assert (shown.text if shown else None) == span, p
+        assert reader.found(person, best) is (p >= 0.9), p  # a person: the fused threshold

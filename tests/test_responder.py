@@ -62,6 +62,17 @@ def test_metadata_questions(responder: Responder) -> None:
     assert author.citations[0].quote == "Gia Lâm triển khai mô hình chợ an toàn thực phẩm"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Ai là tác giả bài viết về huyện Tiên Yên?", "Bài viết về Thủ Thừa được đăng ngày nào?"],
+)
+def test_a_metadata_question_about_a_place_no_article_names_is_refused(
+    responder: Responder, question: str
+) -> None:
+    answer = responder.answer(question)  # not another article's author or date
+    assert not answer.found and answer.citations == ()
+
+
 def test_follow_up_uses_the_previous_question(responder: Responder) -> None:
     first = responder.answer("Ai là Chủ tịch UBND huyện Đông Anh?")
     assert first.found and "Nguyễn Xuân Linh" in first.text

@@ -13,6 +13,7 @@ from bot.answering.lexicon import (
     ENDS_NAME,
     ENDS_NAME_FOLDED,
     NAME,
+    OPENERS,
     PLACE_HEADS,
     PLACE_KIND,
     TITLE_WORDS,
@@ -56,9 +57,8 @@ def _after_head(tokens: list[str], start: int) -> bool:
 def _capitalised_names(tokens: list[str]) -> list[str]:
     names = []
     for start, run in _runs(tokens):
-        if start == 0:
-            run = _title_opening(run)
-        words = strip_leading(run, PLACE_HEADS + TITLE_WORDS)
+        opened = _title_opening(run) if start == 0 else run
+        words = strip_leading(opened, PLACE_HEADS + TITLE_WORDS)
         first = start + len(run) - len(words)
         while words and _ends_name(words[-1]):  # Title Case: "… Đức Hòa Là Ai"
             words = words[:-1]
@@ -68,9 +68,12 @@ def _capitalised_names(tokens: list[str]) -> list[str]:
 
 
 def _title_opening(run: list[str]) -> list[str]:
-    """The run that opens a question, without a work's noun capitalised only as the first
-    word: "Phim Bỗng dưng muốn khóc …" names no "Phim Bỗng", since a title has one capital.
-    A work's title of two capitalised words or more stays ("Tiểu thuyết Sông Đông …")."""
+    """The run that opens a question, without a word that only opens it ("Theo Bộ Y tế, …"
+    names no "Theo Bộ"), nor a work's noun capitalised only as the first word: "Phim Bỗng
+    dưng muốn khóc …" names no "Phim Bỗng", since a title has one capital. A work's title of
+    two capitalised words or more stays ("Tiểu thuyết Sông Đông …")."""
+    if run[0].lower() in OPENERS:
+        run = run[1:]
     words = strip_leading(run, WORK_NOUNS)
     if len(words) == len(run):
         return run

@@ -6,14 +6,15 @@ it stands after another office or relation than the one asked. A logistic model 
 ``newsqa_dev``, ``seeds_dev`` and cloze questions (``bench/fit_reader.py``) turns them into
 the probability that the sentence holds the answer; a second one judges its short answer.
 With a cross-encoder (``cross.py``), the best few sentences' log-odds are fused with its
-own, and the 'found' threshold is the one fitted on the fused score (``bench/fit_cross.py``).
+own, and the 'found' threshold is the one fitted on the fused score (``bench/fit_cross.py``),
+or for questions of other kinds than a person, the one fitted on those (``bench/fit_found.py``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -68,11 +69,16 @@ FEATURES = (
 class CrossFusion:
     """How the cross-encoder joins the ranker: it reads the ranker's best ``top`` sentences,
     ``weight`` times its log-odds is added to theirs, and ``threshold`` is the 'found'
-    threshold on the fused probability."""
+    threshold on the fused probability; ``kinds`` holds the answer types with their own."""
 
     weight: float
     threshold: float
     top: int
+    kinds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_of(self, kind: AnswerType) -> float:
+        """The 'found' threshold for a question of this answer type."""
+        return self.kinds.get(kind.value, self.threshold)
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,12 @@ class Reader:
         return max(scored, key=lambda x: x[0]) if scored else None
 
     def short_answer(self, query: Query, sentence: Sentence) -> Span | None:
-        """The sentence's likeliest answering span when the span model trusts it, else None."""
+        """The sentence's likeliest answering span when the span model trusts it, else None.
+        A sentence found only under its answer type's own, lower threshold is quoted whole:
+        its span is more often wrong than the sentence."""
+        fusion = self._fusion(query)
+        if fusion is not None and sentence.score < fusion[0].threshold:
+            return None
         best = self._best_span(span_candidates(query, sentence.text))
         if best is None or best[0] < self.model.span_threshold(query.kind.value):
             return None
@@ -207,7 +218,8 @@ class Reader:
     def found(self, query: Query, best: Sentence) -> bool:
         """Whether the best sentence is likely enough to hold the answer."""
         fusion = self._fusion(query)
-        return best.score >= (fusion[0].threshold if fusion else self.model.threshold)
+        threshold = fusion[0].threshold_of(query.kind) if fusion else self.model.threshold
+        return best.score >= threshold
 
 
 def cross_reads(query: Query) -> bool:

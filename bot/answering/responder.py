@@ -245,6 +245,8 @@ class Responder:
         seen = set(content_terms(f"{top.article.title} {body}", accented=False))
         if subject_terms and len(subject_terms & seen) / len(subject_terms) < 0.6:
             return self._refusal(hits, timings)
+        if not names_all(query.entities, top.article.title, body):  # about another place
+            return self._refusal(hits, timings)
         article = top.article
         citation = _citation(1, top, article.title)
         title = defuse_markers(article.title)
