@@ -79,6 +79,9 @@ def test_byline_questions_must_name_the_article(question: str, intent: Intent) -
         # a name asked for: 'tên thật', 'bút danh', also with 'là gì'
         ("Bút danh của nhà thơ Nguyễn Văn An là gì?", AnswerType.PERSON, []),
         ("Thủ đô của Pháp là gì?", AnswerType.OTHER, []),
+        # 'vị trí' is a position, not 'vị' of 'vị vua nào'
+        ("Anh ấy chơi ở vị trí nào?", AnswerType.OTHER, ["tri"]),
+        ("vi tri nao tot nhat cho tien dao?", AnswerType.OTHER, ["tri"]),
     ],
 )
 def test_answer_kind_and_the_noun_asked_for(question: str, kind: AnswerType, noun: list) -> None:

@@ -21,6 +21,8 @@ def test_a_date_is_taken_whole_in_each_way_vietnamese_writes_one() -> None:
         "quý I năm 2021",
         "tháng 10/2020",
         "tháng 2-2007",
+        "hôm 20.12",
+        "ngày 10-11-2017",
         "tháng 3 năm 2019",
         "ngày 05/4/2016",
         "ngày 27/3",

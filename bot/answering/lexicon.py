@@ -188,6 +188,9 @@ PERSON_NOUNS = [
     "trọng tài", "nhà soạn kịch", "nhà tiên tri", "tỷ phú", "tỉ phú", "tay đua", "vị thần",
     "thần", "nhạc sỹ", "hoạ sĩ", "trạng nguyên", "doanh nhân", "hoa hậu", "nhân vật lịch sử",
 ]  # fmt: skip
+# Words that open with one of them and name no person: "vị trí nào" asks for a position.
+_NOT_PERSONS = ["vị trí", "vị thế", "người ta"]
+NOT_PERSONS = _both(_NOT_PERSONS)
 # A question without a question word that opens with one of them asks who: "Người châu Á
 # đầu tiên bay vào không gian?", "Nhà thơ được mệnh danh là …?".
 PERSON_LEADS = _both(PERSON_NOUNS)
@@ -209,12 +212,13 @@ NAMED_NOUNS = [
     "tổ chức", "nước", "quốc gia", "giải", *_WORK_NOUNS, "triều đại", "đảng", "khu công nghiệp",
     "làng", "chùa", "đền",
 ]  # fmt: skip
+_PERSON_NOUN, _NOT_PERSON = "|".join(PERSON_NOUNS), "|".join(_NOT_PERSONS)
 # Question words that say what shape of answer is wanted, first match wins.
 TYPE_CUES: list[tuple[str, str]] = [
     ("list", r"\b(?:những|các)\s+(?:\w+\s+){1,3}nào\b|\bgồm những\b|\bkể tên\b"),
     ("number", r"\bbao nhiêu\b|\bmấy\b|\bsố lượng\b|\btỷ lệ\b|\btỉ lệ\b"),
     ("time", r"\bkhi nào\b|\bbao giờ\b|\bnăm nào\b|\bngày nào\b|\bthời gian nào\b"),
-    ("person", rf"\bai\b|\b(?:{'|'.join(PERSON_NOUNS)})(?: \w+){{0,2}} nào\b"),
+    ("person", rf"\bai\b|\b(?!(?:{_NOT_PERSON})\b)(?:{_PERSON_NOUN})(?: \w+){{0,2}} nào\b"),
     ("place", rf"\bở đâu\b|\bnơi nào\b|\b(?:{'|'.join(_PLACE_HEAD_WORDS[:9])}) nào\b"),
     ("name", rf"\b(?:{'|'.join(NAMED_NOUNS)}) nào\b"),
 ]

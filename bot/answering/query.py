@@ -26,6 +26,7 @@ from bot.answering.lexicon import (
     LIST_HEADS,
     META,
     NAMINGS,
+    NOT_PERSONS,
     OFFICES,
     PERSON_LEADS,
     PLACE_CUES,
@@ -122,6 +123,7 @@ def answer_type(text: str, accented: bool) -> AnswerType:
         if named or not re.search(r"\b(?:gì|gi)\b", lowered):
             related = any(re.match(rf"{re.escape(r)} (?:của|cua) ", lowered) for r in KIN)
             leads = lowered.startswith(tuple(o + " " for o in (*OFFICES, *PERSON_LEADS)))
+            leads = leads and not lowered.startswith(tuple(w + " " for w in NOT_PERSONS))
             kind = "person" if named or related or leads else None
     return AnswerType(kind) if kind else AnswerType.OTHER
 

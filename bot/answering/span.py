@@ -39,6 +39,7 @@ _DATE = re.compile(  # each form whole: '12/10/2020', 'tháng 10/2020', 'cuối 
     rf"(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}(?:/(?:\d{{4}}|\d\d)(?!\d)|(?![\d/]))"
     rf"|(?:tháng\s+)?\d{{1,2}}/{_YEAR}"
     rf"|tháng\s+\d{{1,2}}\s?[-–]\s?{_YEAR}"  # 'tháng 2-2007'
+    rf"|(?:ngày|hôm)\s+\d{{1,2}}[.-]\d{{1,2}}(?:[.-]{_YEAR})?(?![\d.,-]?\d)"  # 'hôm 20.12'
     rf"|(?:ngày\s+)?\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}"  # '(ngày) 5 tháng 7 năm 1994'
     rf"|ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}"
     rf"|(?:ngày|tháng)\s+\d{{1,2}}(?:\s+năm\s+{_YEAR})?"
