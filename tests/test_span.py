@@ -190,3 +190,14 @@ def test_a_question_asking_for_the_year_gets_the_year_of_a_whole_date() -> None:
     assert texts("Dự án xong năm nào?", "Dự án xong ngày 12/10/2020.") == ["2020"]
     crowned = "Ông lên ngôi tháng 11, năm Kỷ Dậu (tức 21 tháng 11 năm 1009)."
     assert texts("Ông lên ngôi năm nào?", crowned) == ["năm 1009"]  # not 'tháng 11'
+
+
+def test_a_span_is_quoted_only_after_a_quotation_mark() -> None:
+    """A span opening the sentence has nothing before it, which is no quotation mark."""
+    question = analyse("Linh Chi lần đầu nói về con gái riêng của ai?")
+    title = "Sao Việt hôm nay: Linh Chi lần đầu nói về con gái riêng của Lâm Vinh Hải"
+    quoted = {c.span.text: c.features["quoted"] for c in span_candidates(question, title)}
+    assert quoted == {"Sao Việt": 0.0, "Lâm Vinh Hải": 0.0}
+    said = 'Ông nói: "Nguyễn Văn An là người đầu tiên".'
+    (candidate,) = span_candidates(analyse("Ai là người đầu tiên?"), said)
+    assert candidate.span.text == "Nguyễn Văn An" and candidate.features["quoted"] == 1.0

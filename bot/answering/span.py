@@ -232,7 +232,7 @@ def _features(query: Query, sentence: str, span: Span, distance: int) -> dict[st
         "surname": float(first in SURNAMES),
         "place_cue": float(any(w in PLACE_CUES for w in before)),
         "words": math.log(len(span.text.split())),
-        "quoted": float(sentence[max(0, span.start - 1) : span.start] in "“\"'"),
+        "quoted": float(span.start > 0 and sentence[span.start - 1] in "“\"'"),
         "caps": float(span.text.isupper() and " " in span.text),  # 'GIỚI THIỆU CUỐN SÁCH'
     }
 
