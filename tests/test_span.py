@@ -201,3 +201,10 @@ def test_a_span_is_quoted_only_after_a_quotation_mark() -> None:
     said = 'Ông nói: "Nguyễn Văn An là người đầu tiên".'
     (candidate,) = span_candidates(analyse("Ai là người đầu tiên?"), said)
     assert candidate.span.text == "Nguyễn Văn An" and candidate.features["quoted"] == 1.0
+
+
+def test_an_ordinal_in_roman_numerals_is_a_number() -> None:
+    question = "Đại hội Đảng bộ huyện là lần thứ mấy?"
+    sentence = "Huyện chuẩn bị Đại hội Đảng bộ huyện lần thứ XXII, nhiệm kỳ 2020-2025."
+    assert "lần thứ XXII" in texts(question, sentence)
+    assert texts(question, "Thứ Hai tuần tới, huyện họp lần thứ 5.") == ["5"]  # no weekday

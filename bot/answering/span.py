@@ -31,6 +31,8 @@ _NUMBER = re.compile(
     rf"(?<![\w.,])\d+(?:[.,/]\d+)*(?:\s*%|(?:\s+(?:{_UNITS})(?![\w-])(?:/(?:{_UNITS}))*){{0,2}})",
     re.IGNORECASE,
 )
+# An ordinal in Roman numerals, as congresses and terms are counted: 'lần thứ XXII'.
+_ORDINAL = re.compile(r"(?:\b[Ll]ần\s+)?\b[Tt]hứ\s+[IVXLC]{1,7}\b")
 _YEAR = r"(?:1\d|20)\d\d(?!\d)"
 _PART_OF = r"(?:(?:cuối|đầu|giữa)\s+)?"  # 'cuối' of 'cuối năm 2020'
 _YEAR_WORD = rf"(?:năm\s+)?\b{_YEAR}"
@@ -139,9 +141,8 @@ def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
     match query.kind:
         case AnswerType.NUMBER:  # a number the question gives is its topic ('năm 2019')
             given = set(query.numbers)
-            return [
-                m.span() for m in _NUMBER.finditer(sentence) if m.group(0).split()[0] not in given
-            ]
+            numbers = [m for m in _NUMBER.finditer(sentence) if m.group(0).split()[0] not in given]
+            return [m.span() for m in (*numbers, *_ORDINAL.finditer(sentence))]
         case AnswerType.TIME:
             dates = [m.span() for m in _DATE.finditer(sentence)]
             if ASKS_YEAR.search(query.text):  # 'sinh năm nào?': the year of '5 tháng 7 năm 1994'
