@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.answering.retrieval import Hit
 
 # What reads as a citation marker: [3], [1, 2], [ 9 ], ［4］, 【5】.
 _MARKER_LIKE = re.compile(r"[\[［【]\s*(\d[\d\s,;–-]*)[\]］】]")
@@ -30,6 +33,12 @@ class Citation:
     site: str | None = None
     doc_id: str = ""
     highlight: tuple[int, int] | None = None  # the short answer's place in ``quote``
+
+    @classmethod
+    def of(cls, n: int, hit: Hit, quote: str) -> Citation:
+        """Citation ``n`` of a retrieved passage's article, quoting ``quote``."""
+        a = hit.article
+        return cls(n, a.title, a.published, a.source, a.author, quote, a.site, a.doc_id)
 
     def parts(self) -> tuple[str, str, str]:
         """The quote as (before, short answer, after); all of it is 'before' without one."""

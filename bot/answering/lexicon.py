@@ -347,5 +347,13 @@ DATE_Q = either_form(
 )
 # A time question that asks for the year alone: "sinh năm nào?" (not the day and month).
 ASKS_YEAR = either_form(r"\bnăm (?:nào|bao nhiêu)\b")
+# What a question about an article's byline or date says besides its subject: "Ai là tác giả
+# bài viết về [Gia Lâm]?" (the accented forms only).
+META_CUES = re.compile(
+    r"(?:ai là )?tác giả( của)?|ai (là người )?viết|người viết"
+    r"|(?:được )?đăng (vào )?(?:ngày|lúc|khi|hôm) nào|ngày đăng|đăng khi nào|đăng bao giờ"
+    r"|xuất bản (?:ngày|khi) nào|bài (?:viết|báo)|\bvề\b|\?",
+    re.IGNORECASE,
+)
 AUTHOR_Q = either_form(r"tác giả|ai (?:là người )?viết|người viết|bút danh|ai đưa tin")
 ARTICLE_Q = either_form(r"\bbài (?:viết|báo|về)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b")

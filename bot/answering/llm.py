@@ -139,17 +139,7 @@ def validate(raw: str, hits: list[Hit]) -> Answer | None:
         return None
     text = _MARKER.sub(lambda m: f"[{renumber[int(m.group(1))]}]", text)
     citations = tuple(
-        Citation(
-            n=renumber[n],
-            title=h.article.title,
-            published=h.article.published,
-            source=h.article.source,
-            author=h.article.author,
-            quote=_best_quote(text, h),
-            site=h.article.site,
-            doc_id=h.article.doc_id,
-        )
-        for n, h in zip(order, cited, strict=True)
+        Citation.of(renumber[n], h, _best_quote(text, h)) for n, h in zip(order, cited, strict=True)
     )
     return Answer(text=text, found=True, citations=citations)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -12,6 +11,7 @@ from typing import Protocol
 from bot.answering.answer import Answer, Citation, defuse_markers
 from bot.answering.entities import names_all, names_other_place, office_of_other_country
 from bot.answering.followup import Turn, rewrite_followup
+from bot.answering.metadata import metadata_answer
 from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms, recased
 from bot.answering.reader import Reader, idf_weights
 from bot.answering.retrieval import Hit, HybridRetriever
@@ -31,12 +31,6 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 MIN_DISTINCT_WORDS = 2  # content words of two letters or more (or numbers) a question needs
 NOT_FOUND = "Không tìm thấy thông tin này trong các bài viết hiện có."
-_META_CUES = re.compile(
-    r"(?:ai là )?tác giả( của)?|ai (là người )?viết|người viết"
-    r"|(?:được )?đăng (vào )?(?:ngày|lúc|khi|hôm) nào|ngày đăng|đăng khi nào|đăng bao giờ"
-    r"|xuất bản (?:ngày|khi) nào|bài (?:viết|báo)|\bvề\b|\?",
-    re.IGNORECASE,
-)
 
 
 class Generator(Protocol):
@@ -234,34 +228,8 @@ class Responder:
         return idf
 
     def _metadata_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
-        subject = _META_CUES.sub(" ", query.text).strip()
-        hits, timings = self.retriever.retrieve(subject or query.text, k=3, filt=filt)
-        if not hits:
-            return self._refusal(hits, timings)
-        top = hits[0]
-        subject_terms = set(content_terms(subject, accented=False))
-        stored = self.retriever.store.article(top.article.doc_id)
-        body = stored.text if stored else top.chunk.text
-        seen = set(content_terms(f"{top.article.title} {body}", accented=False))
-        if subject_terms and len(subject_terms & seen) / len(subject_terms) < 0.6:
-            return self._refusal(hits, timings)
-        if not names_all(query.entities, top.article.title, body):  # about another place
-            return self._refusal(hits, timings)
-        article = top.article
-        citation = _citation(1, top, article.title)
-        title = defuse_markers(article.title)
-        if query.intent is Intent.DATE:
-            if not article.published:
-                return Answer(
-                    f"Bài “{title}” không ghi ngày đăng [1].", False, (citation,), timings
-                )
-            when = article.published.strftime("%d/%m/%Y")
-            if article.published.hour or article.published.minute:
-                when += article.published.strftime(" lúc %H:%M")
-            return Answer(f"Bài “{title}” được đăng ngày {when} [1].", True, (citation,), timings)
-        if not article.author:
-            return Answer(f"Bài “{title}” không ghi tên tác giả [1].", False, (citation,), timings)
-        return Answer(f"Tác giả bài “{title}” là {article.author} [1].", True, (citation,), timings)
+        answer, hits, timings = metadata_answer(self.retriever, query, filt)
+        return answer or self._refusal(hits, timings)
 
     def _refusal(self, hits: list[Hit], timings: dict[str, float]) -> Answer:
         titles = list(dict.fromkeys(defuse_markers(h.article.title) for h in hits))[:3]
@@ -281,7 +249,7 @@ class Responder:
         the sentences are the citations' quotes either way."""
         one = len(chosen) == 1 and self.short_answers
         span = self.reader.short_answer(query, chosen[0]) if one else None
-        citations = tuple(_citation(n, s.hit, s.text) for n, s in enumerate(chosen, start=1))
+        citations = tuple(Citation.of(n, s.hit, s.text) for n, s in enumerate(chosen, start=1))
         if span is not None:
             citations = (replace(citations[0], highlight=(span.start, span.end)),)
             text = f"{defuse_markers(span.text)} [1]."
@@ -311,17 +279,3 @@ def _about_level(query: Query, s: Sentence, in_passage: bool, in_article: bool) 
     if names_all(query.entities, s.context, s.after, s.hit.article.title):
         return 3
     return 2 if in_passage else 1 if in_article else 0
-
-
-def _citation(n: int, hit: Hit, quote: str) -> Citation:
-    a = hit.article
-    return Citation(
-        n=n,
-        title=a.title,
-        published=a.published,
-        source=a.source,
-        author=a.author,
-        quote=quote,
-        site=a.site,
-        doc_id=a.doc_id,
-    )
