@@ -76,12 +76,12 @@ def _read(app: App, question: str, gold: dict) -> dict | None:
     best = max(chosen, key=lambda s: s.score)
     phrases = gold.get("any") or gold.get("all") or []
     answer = responder._extractive(query, chosen, timings)
-    out |= {"p": best.score, "found": responder.reader.found(query, best)}
-    return (
-        out
-        | {"ok": bool(phrases) and answer_correct(answer, gold)}
-        | {"holds": holds(best.text, phrases)}
-    )
+    return out | {
+        "p": best.score,
+        "found": responder.reader.found(query, best),
+        "ok": bool(phrases) and answer_correct(answer, gold),
+        "holds": holds(best.text, phrases),
+    }
 
 
 def dump(eval_path: Path, out: Path) -> None:
