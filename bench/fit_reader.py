@@ -17,7 +17,10 @@ hold a gold answer phrase, does its short-answer span, and the token F1 of each.
 ``--extra-weight`` of one judged set, and count for the per-type span thresholds; the
 "found" threshold and the figures come from the judged sets only.
 It prints 5-fold out-of-fold figures, grouped by question, and with ``--write`` stores the
-model fitted on all questions in bot/answering/reader_model.json.
+model fitted on all questions in bot/answering/reader_model.json. ``--span-only`` keeps the
+committed ranker, its 'found' thresholds and its fusion with the cross-encoder, and fits only
+the span model and its thresholds: a change to the span candidates or their features needs no
+cross-encoder scores to be rebuilt (``bench/fit_cross.py``).
 """
 
 from __future__ import annotations
@@ -239,10 +242,11 @@ def _refresh(questions: list[dict], span_weights: dict) -> None:
             r["span_role"] = best["other_role"]
 
 
-def fit(questions: list[dict]) -> ReaderModel:
+def fit(questions: list[dict], ranker: ReaderModel | None = None) -> ReaderModel:
     """Span model on the candidates that hold the answer and have a span; ranker on every
     candidate, with each one's best span under that model; thresholds on the ranker's best
-    per question."""
+    per question. With a ``ranker``, its weights, 'found' threshold and fusion are kept and
+    only the span model and its thresholds are fitted."""
     spans = [
         (q["weight"], c) for q in questions for r in q["rows"] if r["label"] for c in r["spans"]
     ]
@@ -253,15 +257,21 @@ def fit(questions: list[dict]) -> ReaderModel:
         SPAN_FEATURES,
     )
     _refresh(questions, span_weights)
-    rows = [r for q in questions for r in q["rows"]]
-    w = np.array([q["weight"] for q in questions for _ in q["rows"]])
-    y = np.array([r["label"] for r in rows])
-    weights = _fit(_matrix(rows, FEATURES), y, w, FEATURES)
+    weights = ranker.weights if ranker else _ranker(questions)
     model = ReaderModel(weights, 0.0, span_weights, 2.0)
     judged = _decisions([q for q in questions if not q.get("extra")], model)
     extra = _decisions([q for q in questions if q.get("extra")], model)
-    t = _threshold(judged)
-    return ReaderModel(weights, t, span_weights, _span_thresholds(judged, extra, t))
+    t = ranker.threshold if ranker else _threshold(judged)
+    cross = ranker.cross if ranker else None
+    return ReaderModel(weights, t, span_weights, _span_thresholds(judged, extra, t), cross)
+
+
+def _ranker(questions: list[dict]) -> dict:
+    """The sentence ranker's weights, fitted on every candidate of every question."""
+    rows = [r for q in questions for r in q["rows"]]
+    w = np.array([q["weight"] for q in questions for _ in q["rows"]])
+    y = np.array([r["label"] for r in rows])
+    return _fit(_matrix(rows, FEATURES), y, w, FEATURES)
 
 
 def split(n: int, folds: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -275,12 +285,14 @@ def load_dumps(paths: list[Path]) -> list[list[dict]]:
     return [[json.loads(x) for x in p.read_text().splitlines()] for p in paths]
 
 
-def cross_validate(questions: list[dict], extra: list[dict], folds: int = 5) -> list[dict]:
+def cross_validate(
+    questions: list[dict], extra: list[dict], ranker: ReaderModel | None = None, folds: int = 5
+) -> list[dict]:
     """Out-of-fold decisions, each with the thresholds of its fold's model (``extra``
-    questions are in every fold's training data and never judged)."""
+    questions are in every fold's training data and never judged); a ``ranker`` is kept."""
     out: list = [None] * len(questions)
     for train, test in split(len(questions), folds):
-        model = fit([questions[i] for i in train] + extra)
+        model = fit([questions[i] for i in train] + extra, ranker)
         _refresh([questions[i] for i in test], model.span_weights)
         held = _decisions([questions[i] for i in test], model)
         for i, d in zip(test, held, strict=True):
@@ -332,6 +344,11 @@ def main() -> None:
     f.add_argument("--extra-weight", type=float, default=0.5, help="of one judged set")
     f.add_argument("--write", action="store_true")
     f.add_argument("--c", type=float, default=REGULARISATION["C"], help="inverse L2 strength")
+    f.add_argument(
+        "--span-only",
+        action="store_true",
+        help="keep the committed ranker, 'found' thresholds and fusion; fit the span model",
+    )
     args = parser.parse_args()
     if args.cmd == "dump":
         dump(args.eval, args.out)
@@ -340,8 +357,9 @@ def main() -> None:
     sets, extra = load_dumps(args.dumps), [q for s in load_dumps(args.extra) for q in s]
     weigh(sets, extra, args.extra_weight)
     questions = [q for s in sets for q in s]
-    _report(cross_validate(questions, extra))
-    model = fit(questions + extra)
+    ranker = ReaderModel.load() if args.span_only else None
+    _report(cross_validate(questions, extra, ranker))
+    model = fit(questions + extra, ranker)
     spans = model.span_thresholds
     print(f"all data: found >= {model.threshold}, span >= {spans}; in-sample (judged sets):")
     decisions = _decisions(questions, model)
@@ -350,9 +368,10 @@ def main() -> None:
             r = rates(decisions, t, s)
             name = "fitted" if isinstance(s, dict) else f"{s:.2f}"
             print(f"  t={t:.2f} span={name} " + " ".join(f"{k}={v:.3f}" for k, v in r.items()))
-    if args.write:  # the fusion with the cross-encoder was fitted on the old ranker
+    if args.write:
         MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-        print("written without the cross-encoder's fusion: refit it with bench/fit_cross.py")
+        if not ranker:  # the fusion with the cross-encoder was fitted on the old ranker
+            print("written without the cross-encoder's fusion: refit it with bench/fit_cross.py")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ from bot.answering.entities import (
         ("Mê Linh phấn đấu trở thành huyện đạt chuẩn nông thôn mới vào khi nào?", ["me linh"]),
         ("Ai là tác giả của Nhà giả kim?", []),
         ("Cầu vượt sông Thiếp dài bao nhiêu mét?", []),
+        # the nouns heading a prize's name are no name ('Giải Cúp' of 'Cúp các hội chợ …')
+        ("Giải Cúp các hội chợ liên thành phố có bao nhiêu đội?", []),
     ],
 )
 def test_question_entities(question: str, entities: list[str]) -> None:

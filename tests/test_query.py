@@ -82,6 +82,9 @@ def test_byline_questions_must_name_the_article(question: str, intent: Intent) -
         # 'vị trí' is a position, not 'vị' of 'vị vua nào'
         ("Anh ấy chơi ở vị trí nào?", AnswerType.OTHER, ["tri"]),
         ("vi tri nao tot nhat cho tien dao?", AnswerType.OTHER, ["tri"]),
+        # 'người nước nào' asks for a country, not a person
+        ("Ernst Thornmen là người nước nào?", AnswerType.NAME, []),
+        ("ernst thornmen la nguoi nuoc nao", AnswerType.NAME, []),
     ],
 )
 def test_answer_kind_and_the_noun_asked_for(question: str, kind: AnswerType, noun: list) -> None:

@@ -208,3 +208,36 @@ def test_an_ordinal_in_roman_numerals_is_a_number() -> None:
     sentence = "Huyện chuẩn bị Đại hội Đảng bộ huyện lần thứ XXII, nhiệm kỳ 2020-2025."
     assert "lần thứ XXII" in texts(question, sentence)
     assert texts(question, "Thứ Hai tuần tới, huyện họp lần thứ 5.") == ["5"]  # no weekday
+
+
+def test_a_number_takes_what_the_question_counts_and_a_score_is_one_number() -> None:
+    cup = "Giải được tổ chức với 10 đội bóng của 10 thành phố."
+    assert texts("Giải có bao nhiêu đội bóng tham dự?", cup)[0] == "10 đội bóng"
+    won = "Sporting đánh bại United 3-1 trong trận đấu."
+    assert texts("Sporting thắng United với tỷ số bao nhiêu?", won) == ["3-1"]
+
+
+def test_the_noun_asked_for_anchors_no_candidate() -> None:
+    """'năm' of '… năm nào?' is in every year: the year near the question's name is nearest."""
+    tyre = (
+        "Năm 1888 John Dunlop làm ra bánh bơm hơi, đã có từ trước đó vào 1844 bởi Charles Goodyear."
+    )
+    question = analyse("Charles Goodyear làm ra bánh xe bơm hơi vào năm nào?")
+    assert find_span(question, tyre).text == "1844"
+
+
+def test_an_acronym_before_a_person_s_name_is_no_part_of_it() -> None:
+    deal = "Với 20.000 tỷ đồng, tỷ phú USD Trần Bá Dương bắt tay bầu Đức."
+    assert texts("Ai bơm 20.000 tỷ đồng?", deal) == ["Trần Bá Dương"]
+    coach = "HLV Park Hang-seo dẫn dắt đội tuyển."
+    assert texts("Ai dẫn dắt đội tuyển?", coach) == ["Park Hang-seo"]
+
+
+def test_a_role_is_found_before_an_acronym_that_ends_it() -> None:
+    """'Chủ tịch HĐQT Phan Văn Quý' holds another office than the 'tổng giám đốc' asked."""
+    board = "Dự lễ có Chủ tịch HĐQT Phan Văn Quý, Tổng Giám đốc Trần Trung Dũng."
+    found = span_candidates(analyse("Ai là tổng giám đốc tập đoàn?"), board)
+    assert {c.span.text: c.features["other_role"] for c in found} == {
+        "Phan Văn Quý": 1.0,
+        "Trần Trung Dũng": 0.0,
+    }

@@ -147,7 +147,8 @@ PLACE_KIND = (
 # Place kinds a list question asks for: "Những huyện nào …".
 LIST_HEADS = _both([h for h in _PLACE_HEAD_WORDS if h != "tp"])
 # Titles, offices and callings that stand before a name without being part of it, also
-# after a word that makes them former or deputy ones: "Cựu Tổng thống Barack Obama".
+# after a word that makes them former or deputy ones: "Cựu Tổng thống Barack Obama"; and the
+# nouns that head a firm's or a prize's name: "Giải Cúp các hội chợ …" names no "Giải Cúp".
 _TITLES = [
     "bí thư", "chủ tịch", "giám đốc", "trưởng ban", "bộ trưởng", "thứ trưởng", "thủ tướng",
     "tổng bí thư", "tổng thống", "tổng giám đốc", "chủ tịch nước", "chủ tịch hđqt", "thống đốc",
@@ -158,7 +159,8 @@ _TITLES = [
     "người mẫu", "hoa hậu", "á hậu", "cầu thủ", "danh thủ", "tiền đạo", "thủ môn", "kình ngư",
     "vận động viên", "doanh nhân", "tỷ phú", "giáo sư", "tiến sĩ", "bác sĩ", "vua", "hoàng đế",
     "hoàng tử", "công chúa", "nữ hoàng", "hoàng hậu", "tướng", "đại tướng", "thượng tướng",
-    "trung tướng", "thiếu tướng", "tập đoàn", "công ty", "nước", "người",
+    "trung tướng", "thiếu tướng", "tập đoàn", "công ty", "nước", "người", "giải thưởng",
+    "giải", "cúp",
 ]  # fmt: skip
 _DEPUTY = ["phó", "nguyên", "cựu", "quyền", "tân"]
 TITLE_WORDS = _both(_TITLES + [f"{d} {t}" for d in _DEPUTY for t in _TITLES])
@@ -188,8 +190,9 @@ PERSON_NOUNS = [
     "trọng tài", "nhà soạn kịch", "nhà tiên tri", "tỷ phú", "tỉ phú", "tay đua", "vị thần",
     "thần", "nhạc sỹ", "hoạ sĩ", "trạng nguyên", "doanh nhân", "hoa hậu", "nhân vật lịch sử",
 ]  # fmt: skip
-# Words that open with one of them and name no person: "vị trí nào" asks for a position.
-_NOT_PERSONS = ["vị trí", "vị thế", "người ta"]
+# Words that open with one of them and name no person: "vị trí nào" asks for a position,
+# "người nước nào" for a country.
+_NOT_PERSONS = ["vị trí", "vị thế", "người ta", "người nước"]
 NOT_PERSONS = _both(_NOT_PERSONS)
 # A question without a question word that opens with one of them asks who: "Người châu Á
 # đầu tiên bay vào không gian?", "Nhà thơ được mệnh danh là …?".

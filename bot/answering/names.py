@@ -15,6 +15,7 @@ from bot.answering.lexicon import (
     PLACE_HEADS,
     STATE_OFFICES,
     TITLE_WORDS,
+    UPPER,
     WORD,
     folded,
     leading_phrase,
@@ -105,6 +106,16 @@ def _strip_opener(sentence: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_ACRONYM = re.compile(rf"[{UPPER}]{{2,}}\s+(?=[{UPPER}](?![{UPPER}]))")
+
+
+def _strip_acronym(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Drop an acronym that opens a person's name: a title or a unit stands there, not a
+    given name ('HLV Park Hang-seo', 'tỷ phú USD Trần Bá Dương')."""
+    m = _ACRONYM.match(sentence, start, end)
+    return (m.end(), end) if m and m.end() < end else (start, end)
+
+
 def name_runs(sentence: str, people: bool) -> list[tuple[int, int]]:
     """Capitalised names without their titles; single words only when there is no longer one
     (a lone capital is as often a sentence's first word or an office as a name). A dash parts
@@ -123,7 +134,7 @@ def name_runs(sentence: str, people: bool) -> list[tuple[int, int]]:
     spans = [_strip_titles(sentence, *_strip_opener(sentence, a, b)) for a, b in runs]
     spans = [_strip_title_start(sentence, a, b) for a, b in spans if b > a]
     if people:
-        spans = [_strip_country(sentence, a, b) for a, b in spans]
+        spans = [_strip_country(sentence, *_strip_acronym(sentence, a, b)) for a, b in spans]
     spans = [(a, b) for a, b in spans if b > a]
     longer = [(a, b) for a, b in spans if re.search(r"[\s-]", sentence[a:b])]
     if longer:

@@ -14,11 +14,14 @@ import re
 from dataclasses import dataclass
 
 from bot.answering.lexicon import (
+    ASK_QUANTITY,
     ASKS_YEAR,
     NAME,
     PLACE_CUES,
     PLACE_HEADS,
     ROLES,
+    STOP,
+    STOP_FOLDED,
     SURNAMES,
     UNIT_WORDS,
     WORD,
@@ -28,7 +31,7 @@ from bot.answering.query import AnswerType, Query
 
 _UNITS = "|".join(re.escape(u) for u in UNIT_WORDS)
 _NUMBER = re.compile(
-    rf"(?<![\w.,])\d+(?:[.,/]\d+)*(?:\s*%|(?:\s+(?:{_UNITS})(?![\w-])(?:/(?:{_UNITS}))*){{0,2}})",
+    rf"(?<![\w.,])\d+(?:[.,/–-]\d+)*(?:\s*%|(?:\s+(?:{_UNITS})(?![\w-])(?:/(?:{_UNITS}))*){{0,2}})",
     re.IGNORECASE,
 )
 # An ordinal in Roman numerals, as congresses and terms are counted: 'lần thứ XXII'.
@@ -109,8 +112,9 @@ class Span:
 
 
 def _anchors(query: Query, sentence: str) -> list[int]:
-    """Where the sentence has the question's words (positions of their first character)."""
-    wanted = _asked(query)
+    """Where the sentence has the question's words (positions of their first character),
+    but for the noun of what is asked: 'năm' of '… năm nào?' stands in every year."""
+    wanted = _asked(query) - {key(w) for w in query.noun}
     return [m.start() for m in WORD.finditer(sentence) if key(m.group(0)) in wanted]
 
 
@@ -142,7 +146,9 @@ def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
         case AnswerType.NUMBER:  # a number the question gives is its topic ('năm 2019')
             given = set(query.numbers)
             numbers = [m for m in _NUMBER.finditer(sentence) if m.group(0).split()[0] not in given]
-            return [m.span() for m in (*numbers, *_ORDINAL.finditer(sentence))]
+            counted = _counted(query)
+            spans = [_with_counted(sentence, m.span(), counted) for m in numbers]
+            return [*spans, *(m.span() for m in _ORDINAL.finditer(sentence))]
         case AnswerType.TIME:
             dates = [m.span() for m in _DATE.finditer(sentence)]
             if ASKS_YEAR.search(query.text):  # 'sinh năm nào?': the year of '5 tháng 7 năm 1994'
@@ -156,6 +162,35 @@ def _candidates(query: Query, sentence: str) -> list[tuple[int, int]]:
             return _after_anchor(_gap_anchor(query), sentence)
         case _:
             return []
+
+
+MAX_COUNTED = 2  # words of what a quantity question counts: 'đội bóng' of 'bao nhiêu đội bóng'
+
+
+def _counted(query: Query) -> tuple[str, ...]:
+    """The words after 'bao nhiêu' or 'mấy', up to a stop word: what is counted."""
+    m = ASK_QUANTITY.search(query.text)
+    words = WORD.findall(query.text[m.end() :])[:MAX_COUNTED] if m else []
+    keys = []
+    for word in words:
+        if word.lower() in STOP or word.lower() in STOP_FOLDED:
+            break
+        keys.append(key(word))
+    return tuple(keys)
+
+
+def _with_counted(
+    sentence: str, span: tuple[int, int], counted: tuple[str, ...]
+) -> tuple[int, int]:
+    """A number with the words the question counts right after it: '10 [đội bóng]'."""
+    a, b = span
+    words = list(WORD.finditer(sentence, b))[: len(counted)]
+    n = 0
+    while n < len(words) and key(words[n].group(0)) == counted[n]:
+        if sentence[(words[n - 1].end() if n else b) : words[n].start()].strip():
+            break
+        n += 1
+    return (a, words[n - 1].end()) if n else span
 
 
 _GAP = ("gi",)  # the question word whose place the answer takes: 'Ruby là gì?'
@@ -277,7 +312,10 @@ def _other_role(query: Query, sentence: str, start: int) -> float:
     Bản?', 'mẹ [Trấn Thành]' for 'Cha của Hari Won?'. Roles sharing a word with the
     question's are its own ('con trai' for 'con')."""
     asked = _asked(query) | {key(w) for e in query.entities for w in e.split()}
-    words = _words_before(sentence, start, ROLE_WINDOW)
+    raw = WORD.findall(sentence[:start])[-ROLE_WINDOW:]
+    while raw and len(raw[-1]) > 1 and raw[-1].isupper():  # 'Chủ tịch HĐQT [Phan Văn Quý]'
+        raw.pop()
+    words = [key(w) for w in raw]
     while words and ((n := country_words(words, at_end=True)) or words[-1] in asked):
         words = words[: -max(1, n)]
     tail = " " + " ".join(words)
