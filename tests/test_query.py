@@ -132,3 +132,14 @@ def test_a_short_question_of_capitalised_words_keeps_its_capitals() -> None:
     assert analyse("Con Của Messi?").text == "Con Của Messi?"
     assert "messi" in analyse("Con Của Messi?").entities[0]
     assert analyse("Con Của Lionel Messi?").text == "con của lionel messi?"
+
+
+def test_what_reading_needs_of_the_question_is_derived_once_in_its_analysis() -> None:
+    q = analyse("Năm 2019 huyện Đức Hòa có bao nhiêu đội bóng?")
+    assert q.counted == ("doi", "bong") and not q.asks_year
+    assert q.keys[:3] == ("nam", "2019", "huyen") and q.keys[-1] == "bong"
+    assert {"duc", "hoa", "bao", "nhieu"} <= q.said
+    assert q.named == ("Năm", "Đức Hòa") and "duc" in q.folded_content
+    year = analyse("Ông Kỳ sinh năm nào?")
+    assert year.asks_year and year.counted == () and "ki" in year.keys  # one spelling for i/y
+    assert analyse("Bà ấy sinh năm bao nhiêu?").asks_year

@@ -9,6 +9,7 @@ import itertools
 import math
 import re
 
+from bot.answering.forms import content_terms
 from bot.answering.lexicon import (
     IMPLIED_UNITS,
     INTERROGATIVES,
@@ -18,7 +19,7 @@ from bot.answering.lexicon import (
     folded,
     padded_words,
 )
-from bot.answering.query import NUMBER, AnswerType, Query, content_terms
+from bot.answering.query import NUMBER, AnswerType, Query
 from bot.answering.sentences import Sentence, has_answer_shape
 from bot.answering.span import Candidate
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot.answering.answer import Answer, Citation, defuse_markers
 from bot.answering.entities import names_all
+from bot.answering.forms import content_terms
 from bot.answering.lexicon import META_CUES
-from bot.answering.query import Intent, Query, content_terms
+from bot.answering.query import Intent, Query
 from bot.answering.retrieval import Hit, HybridRetriever
 from ingest.models import SearchFilter
 

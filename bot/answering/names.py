@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
 
+from bot.answering.forms import key
 from bot.answering.lexicon import (
     CAPITALISED,
     COUNTRIES,
@@ -20,7 +20,6 @@ from bot.answering.lexicon import (
     folded,
     leading_phrase,
 )
-from bot.answering.query import matching_form
 
 # A name's words: capitalised ('Moon Jae-in'), an initial before another ('John F. Kennedy'),
 # and the particles of European names between two ('Guido van Rossum', 'Rebelo de Sousa').
@@ -28,12 +27,6 @@ _PART = rf"(?:[A-Z]\.(?=\s+{CAPITALISED})|{CAPITALISED}(?:-\w+)*)"
 _PARTICLE = rf"(?:\s+(?:{'|'.join(NAME_PARTICLES)})(?=\s+{CAPITALISED}))?"
 PERSON = re.compile(rf"{_PART}(?:{_PARTICLE}[\s-]+{_PART})*")
 _DASH = re.compile(r"\s+[-–]\s+")
-
-
-@lru_cache(maxsize=65536)
-def key(word: str) -> str:
-    """The form words are compared in: folded, one spelling for i/y ('Kỳ', 'kì' -> 'ki')."""
-    return matching_form(folded(word))
 
 
 _PREFIXES = TITLE_WORDS + PLACE_HEADS

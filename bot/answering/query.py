@@ -14,10 +14,12 @@ from bot.answering.entities import (
     question_entities,
     restore_case,
 )
+from bot.answering.forms import content_terms, key, matching_form
 from bot.answering.lexicon import (
     ABBREVIATIONS,
     ARTICLE_Q,
     ASK_QUANTITY,
+    ASKS_YEAR,
     AUTHOR_Q,
     DATE_Q,
     KIN,
@@ -25,6 +27,7 @@ from bot.answering.lexicon import (
     LINKS_FOLDED,
     LIST_HEADS,
     META,
+    NAME,
     NAMINGS,
     NOT_PERSONS,
     OFFICES,
@@ -37,7 +40,6 @@ from bot.answering.lexicon import (
     TYPE_CUES,
     TYPE_CUES_FOLDED,
     UNIT_WORDS,
-    UNITS,
     WORD,
     folded,
     padded_words,
@@ -85,6 +87,12 @@ class Query:
     numbers: list[str]  # numbers the question gives: ['2025']
     noun: list[str]  # folded words naming what is asked for: ['cao', 'toc'] in 'cao tốc nào'
     unit: str | None  # folded unit a quantity is asked in: 'm' in 'dài bao nhiêu mét'
+    counted: tuple[str, ...]  # folded words a quantity question counts: ('doi', 'bong')
+    asks_year: bool  # 'năm nào', 'năm bao nhiêu': the year of a date answers
+    keys: tuple[str, ...]  # every word in compared form (forms.key), in order
+    said: frozenset[str]  # every word folded: a sentence of only these restates the question
+    named: tuple[str, ...]  # capitalised runs as typed: ('Phan Nhân Duy',)
+    folded_content: list[str]  # content syllables folded, whatever the question's accents
 
 
 def _expansions(text: str) -> list[str]:
@@ -156,6 +164,21 @@ def asked_unit(text: str) -> str | None:
     return None
 
 
+MAX_COUNTED = 2  # words of what a quantity question counts: 'đội bóng' of 'bao nhiêu đội bóng'
+
+
+def counted_words(text: str) -> tuple[str, ...]:
+    """The words after 'bao nhiêu' or 'mấy', up to a stop word, in compared form: what is
+    counted."""
+    m = ASK_QUANTITY.search(text)
+    out: list[str] = []
+    for word in WORD.findall(text[m.end() :])[:MAX_COUNTED] if m else []:
+        if word.lower() in STOP or word.lower() in STOP_FOLDED:
+            break
+        out.append(key(word))
+    return tuple(out)
+
+
 def list_head(text: str) -> str | None:
     """The kind of place a list question asks for: 'huyện' in 'Những huyện nào ...'."""
     heads = "|".join(re.escape(h) for h in LIST_HEADS)
@@ -174,6 +197,7 @@ def analyse(question: str) -> Query:
     terms = [strip_diacritics(w).replace("-", " ") for w in words if w not in stop]
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(terms)]
     entities = question_entities(text)
+    every = WORD.findall(text)
     return Query(
         text=text,
         terms=terms,
@@ -191,6 +215,12 @@ def analyse(question: str) -> Query:
         numbers=NUMBER.findall(text),
         noun=asked_noun(text),
         unit=asked_unit(text),
+        counted=counted_words(text),
+        asks_year=bool(ASKS_YEAR.search(text)),
+        keys=tuple(key(w) for w in every),
+        said=frozenset(padded_words(text).split()),
+        named=tuple(m.group(0) for m in NAME.finditer(text)),
+        folded_content=content_terms(text, accented=False),
     )
 
 
@@ -211,22 +241,6 @@ def recased(query: Query, evidence: list[str]) -> Query:
 
 
 NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
-_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
-_I_Y_SYLLABLE = re.compile(r"^(?:[bcdđghklmnpqrstvx]|qu)[yýỳỷỹỵ]$")
-
-
-def matching_form(word: str) -> str:
-    """One spelling for i/y variants ('tỷ'/'tỉ', 'Quý'/'Quí') and for spelled-out units."""
-    word = UNITS.get(word, word)
-    return word.translate(_Y_TO_I) if _I_Y_SYLLABLE.match(word) else word
-
-
-def content_terms(text: str, *, accented: bool) -> list[str]:
-    """Lower-case content syllables in canonical tone form (folded unless ``accented``)."""
-    words = [matching_form(w.lower()) for w in WORD.findall(META.sub(" ", normalize_query(text)))]
-    if accented:
-        return [w for w in words if w not in STOP]
-    return [w for w in (strip_diacritics(w) for w in words) if w not in STOP_FOLDED]
 
 
 def _topic_positions(tokens: list[str]) -> set[int]:

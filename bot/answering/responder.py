@@ -12,7 +12,7 @@ from bot.answering.answer import Answer, Citation, defuse_markers
 from bot.answering.entities import names_all, names_other_place, office_of_other_country
 from bot.answering.followup import Turn, rewrite_followup
 from bot.answering.metadata import metadata_answer
-from bot.answering.query import AnswerType, Intent, Query, analyse, content_terms, recased
+from bot.answering.query import AnswerType, Intent, Query, analyse, recased
 from bot.answering.reader import Reader, idf_weights
 from bot.answering.retrieval import Hit, HybridRetriever
 from bot.answering.sentences import (
@@ -199,7 +199,7 @@ class Responder:
             s
             for s in sentences
             if not office_of_other_country(query.countries, query.focus, s.text)
-            and not restates(query.text, s.text)
+            and not restates(query.said, s.text)
         ]
         if not query.entities:
             return sentences
@@ -221,7 +221,7 @@ class Responder:
 
     def _idf(self, query: Query) -> dict[str, float]:
         store = self.retriever.store
-        terms = content_terms(query.text, accented=False)
+        terms = query.folded_content
         idf = idf_weights(store.document_frequencies(terms), max(store.chunk_count(), 1))
         if query.accented:  # accented terms share the frequency of their folded form
             idf = {t: idf.get(strip_diacritics(t), 1.0) for t in query.content}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.answering.entities import places_in
 from bot.answering.lexicon import NAME, PLACE_KIND, PRONOUNS, TIME, folded, padded_words
@@ -109,15 +108,11 @@ def names_in(text: str) -> list[str]:
     return out
 
 
-def restates(question: str, text: str) -> bool:
-    """Whether a sentence is made only of the question's words: 'Cha của Nguyễn Du là ai.', a
-    page that asks what was asked, restates it and answers nothing."""
-    return _words(text) <= _words(question)
-
-
-@lru_cache(maxsize=256)  # the question's words, once for all its candidate sentences
-def _words(text: str) -> frozenset[str]:
-    return frozenset(padded_words(text).split())
+def restates(said: frozenset[str], text: str) -> bool:
+    """Whether a sentence is made only of the question's (folded) words, ``Query.said``:
+    'Cha của Nguyễn Du là ai.', a page that asks what was asked, restates it and answers
+    nothing."""
+    return set(padded_words(text).split()) <= said
 
 
 def has_answer_shape(kind: AnswerType, text: str) -> bool:

@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.lexicon import (
-    ASK_QUANTITY,
-    ASKS_YEAR,
-    PLACE_HEADS,
-    STOP,
-    STOP_FOLDED,
-    UNIT_WORDS,
-    WORD,
-)
-from bot.answering.names import PERSON, key, name_runs
+from bot.answering.forms import key
+from bot.answering.lexicon import PLACE_HEADS, UNIT_WORDS, WORD
+from bot.answering.names import PERSON, name_runs
 from bot.answering.query import AnswerType, Query
 
 _UNITS = "|".join(re.escape(u) for u in UNIT_WORDS)
@@ -66,12 +59,11 @@ def shaped(query: Query, sentence: str) -> list[tuple[int, int]]:
         case AnswerType.NUMBER:  # a number the question gives is its topic ('năm 2019')
             given = set(query.numbers)
             numbers = [m for m in _NUMBER.finditer(sentence) if m.group(0).split()[0] not in given]
-            counted = _counted(query)
-            spans = [_with_counted(sentence, m.span(), counted) for m in numbers]
+            spans = [_with_counted(sentence, m.span(), query.counted) for m in numbers]
             return [*spans, *(m.span() for m in _ORDINAL.finditer(sentence))]
         case AnswerType.TIME:
             dates = [m.span() for m in _DATE.finditer(sentence)]
-            if ASKS_YEAR.search(query.text):  # 'sinh năm nào?': the year of '5 tháng 7 năm 1994'
+            if query.asks_year:  # 'sinh năm nào?': the year of '5 tháng 7 năm 1994'
                 dates = [y for y in (_year_of(sentence, *d) for d in dates) if y]
             return dates
         case AnswerType.PLACE:
@@ -82,21 +74,6 @@ def shaped(query: Query, sentence: str) -> list[tuple[int, int]]:
             return _after_anchor(_gap_anchor(query), sentence)
         case _:
             return []
-
-
-MAX_COUNTED = 2  # words of what a quantity question counts: 'đội bóng' of 'bao nhiêu đội bóng'
-
-
-def _counted(query: Query) -> tuple[str, ...]:
-    """The words after 'bao nhiêu' or 'mấy', up to a stop word: what is counted."""
-    m = ASK_QUANTITY.search(query.text)
-    words = WORD.findall(query.text[m.end() :])[:MAX_COUNTED] if m else []
-    keys = []
-    for word in words:
-        if word.lower() in STOP or word.lower() in STOP_FOLDED:
-            break
-        keys.append(key(word))
-    return tuple(keys)
 
 
 def _with_counted(
@@ -122,7 +99,7 @@ MAX_CLAUSE_WORDS = 12
 def _gap_anchor(query: Query) -> tuple[str, ...]:
     """The (at most two) words before 'gì' in the question: 'là' of 'Ruby là gì?', 'hiệu là'
     of '… lấy niên hiệu là gì?'. Empty when the question has no 'gì'."""
-    words = [key(w) for w in WORD.findall(query.text)]
+    words = query.keys
     at = next((i for i, w in enumerate(words) if (w,) == _GAP), None)
     return tuple(words[max(0, at - 2) : at]) if at else ()
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.answering.lexicon import NAME, PLACE_CUES, ROLES, SURNAMES, WORD
-from bot.answering.names import country_words, key
+from bot.answering.forms import key
+from bot.answering.lexicon import PLACE_CUES, ROLES, SURNAMES, WORD
+from bot.answering.names import country_words
 from bot.answering.query import Query
 from bot.answering.shapes import shaped
 
@@ -133,7 +134,7 @@ MIN_REST = 2  # characters a name must keep after the question's name is dropped
 def _given(query: Query) -> list[tuple[str, ...]]:
     """The names the question gives, as word tuples, longest first, without a lone family
     name ('nhà Ngô' keeps 'Ngô Quyền' whole)."""
-    names = [*query.entities, *(m.group(0) for m in NAME.finditer(query.text))]
+    names = [*query.entities, *query.named]
     given = {tuple(key(w) for w in WORD.findall(name)) for name in names} - _SURNAME_KEYS
     return sorted(given, key=len, reverse=True)
 
@@ -179,7 +180,7 @@ def _other_role(query: Query, sentence: str, start: int) -> float:
 
 def span_candidates(query: Query, sentence: str) -> list[Candidate]:
     """Spans of the wanted shape the question does not already name, with their features."""
-    given, said = _given(query), {key(w) for w in WORD.findall(query.text)}
+    given, said = _given(query), set(query.keys)
     dropped = (_drop_asked_lead(given, said, sentence, *s) for s in shaped(query, sentence))
     spans = [
         (a, b)
