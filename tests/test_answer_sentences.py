@@ -1,8 +1,8 @@
 """Candidate sentences of retrieved passages (bot/answering/sentences.py)."""
 
-from bot.answering.query import analyse
+from bot.answering.query import AnswerType, analyse
 from bot.answering.retrieval import Hit
-from bot.answering.sentences import candidate_sentences, restates
+from bot.answering.sentences import candidate_sentences, has_answer_shape, restates
 from ingest.models import Article, Chunk
 
 BIO = (
@@ -42,3 +42,9 @@ def test_a_sentence_that_only_restates_the_question_is_no_candidate_answer() -> 
     # one word the question lacks may be the answer
     assert not restated("Cha của Nguyễn Du là ai?", "Cha của Nguyễn Du là Nguyễn Nghiễm.")
     assert not restated("Hà Nội có bao nhiêu quận?", "Hà Nội có 12 quận.")
+
+
+def test_a_date_after_the_part_of_the_day_is_a_time_answer() -> None:
+    assert has_answer_shape(AnswerType.TIME, "(CAO) Sáng 31-3, Quốc hội bầu Chủ tịch.")
+    assert has_answer_shape(AnswerType.TIME, "Hôm 20.12, đoàn đến Hà Nội.")
+    assert not has_answer_shape(AnswerType.TIME, "Buổi sáng, đoàn đến Hà Nội.")

@@ -29,6 +29,9 @@ from bot.answering.entities import (
         ("Cầu vượt sông Thiếp dài bao nhiêu mét?", []),
         # the nouns heading a prize's name are no name ('Giải Cúp' of 'Cúp các hội chợ …')
         ("Giải Cúp các hội chợ liên thành phố có bao nhiêu đội?", []),
+        # 'Bằng' ends no name after a lower-case word; 'Công ty' after 'Đảng uỷ' is no commune
+        ("Ai là Bí thư Đảng uỷ Công ty cổ phần gang thép Cao Bằng?", ["cao bang"]),
+        ("Trấn Thành Là ai?", ["tran thanh"]),
     ],
 )
 def test_question_entities(question: str, entities: list[str]) -> None:

@@ -30,6 +30,8 @@ def test_a_date_is_taken_whole_in_each_way_vietnamese_writes_one() -> None:
         "ngày 5 tháng 7 năm 1994",
         "ngày 25 tháng 8",
         "21 tháng 11 năm 1009",
+        "sáng 31-3",  # a news date after the part of the day, as after 'ngày'
+        "chiều 12.5",
     ):
         assert texts(question, f"Dự án hoàn thành vào {written}, sớm hơn kế hoạch.") == [written]
     assert texts(question, "Giai đoạn 2021 - 2025 có 12 tháng.") == ["2021", "2025"]
@@ -207,7 +209,15 @@ def test_an_ordinal_in_roman_numerals_is_a_number() -> None:
     question = "Đại hội Đảng bộ huyện là lần thứ mấy?"
     sentence = "Huyện chuẩn bị Đại hội Đảng bộ huyện lần thứ XXII, nhiệm kỳ 2020-2025."
     assert "lần thứ XXII" in texts(question, sentence)
-    assert texts(question, "Thứ Hai tuần tới, huyện họp lần thứ 5.") == ["5"]  # no weekday
+    assert texts(question, "Thứ Hai tuần tới, huyện họp lần thứ 5.") == ["lần thứ 5"]  # no weekday
+
+
+def test_a_question_asking_which_in_order_is_answered_by_an_ordinal() -> None:
+    sentence = "Năm 2010, ông là người Việt Nam đầu tiên và là người thứ tư của châu Á nhận giải."
+    assert texts("Ông là người thứ mấy của châu Á nhận giải?", sentence) == ["thứ tư"]
+    # a weekday is written with its capital; without 'thứ mấy' the year is a number as before
+    assert texts("Ông là người thứ mấy nhận giải?", "Ông nhận giải vào thứ Tư.") == []
+    assert "2010" in texts("Ông nhận giải sau bao nhiêu năm?", sentence)
 
 
 def test_a_number_takes_what_the_question_counts_and_a_score_is_one_number() -> None:

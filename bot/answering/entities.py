@@ -54,15 +54,25 @@ def _after_head(tokens: list[str], start: int) -> bool:
     return any(before == h or before.endswith(" " + h) for h in PLACE_HEADS)
 
 
+def _opens_title(tokens: list[str], start: int) -> bool:
+    """Whether a title or organisation's noun begins at ``start``: 'Công ty' after 'Đảng uỷ'
+    names no commune 'Công'."""
+    lowered = [t.lower() for t in tokens[start : start + 4]]
+    return any(lowered[: len(t.split())] == t.split() for t in TITLE_WORDS)
+
+
 def _capitalised_names(tokens: list[str]) -> list[str]:
     names = []
     for start, run in _runs(tokens):
         opened = _title_opening(run) if start == 0 else run
         words = strip_leading(opened, PLACE_HEADS + TITLE_WORDS)
         first = start + len(run) - len(words)
-        while words and _ends_name(words[-1]):  # Title Case: "… Đức Hòa Là Ai"
+        # Only a run that opens the question can have swallowed its question words in Title
+        # Case ("Đức Hòa Là Ai"); after a lower-case word, 'Cao Bằng' keeps its 'Bằng'.
+        while start == 0 and words and _ends_name(words[-1]):
             words = words[:-1]
-        if len(words) >= 2 or (words and first > 0 and _after_head(tokens, first)):
+        one_place = first > 0 and _after_head(tokens, first) and not _opens_title(tokens, first)
+        if len(words) >= 2 or (words and one_place):
             names.append(folded(" ".join(words)))
     return names
 

@@ -303,9 +303,14 @@ _ASKING = [
 QUESTION_FORMS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(folded(p).split()): tuple(p.split()) for p in _ASKING
 }
-# A time expression in an answer: "năm 2025", "tháng 10", "15/3", "2021".
+# Ordinals written in words ('người thứ tư', 'lần thứ hai'), and the parts of a day a news
+# date is written after ('Sáng 31-3', 'chiều 12.5') as it is after 'ngày' or 'hôm'.
+ORDINAL_WORDS = ("nhất", "nhì", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
+DAY_PARTS = ("ngày", "hôm", "sáng", "trưa", "chiều", "tối", "đêm")
+# A time expression in an answer: "năm 2025", "tháng 10", "15/3", "Sáng 31-3", "2021".
 TIME = re.compile(
-    r"\b(?:năm|tháng|ngày|quý|cuối|đầu|giữa)\s+\S*\d|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"
+    rf"\b(?:năm|tháng|quý|cuối|đầu|giữa|(?i:{'|'.join(DAY_PARTS)}))\s+\S*\d"
+    r"|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"
 )
 
 
@@ -350,6 +355,7 @@ DATE_Q = either_form(
 )
 # A time question that asks for the year alone: "sinh năm nào?" (not the day and month).
 ASKS_YEAR = either_form(r"\bnăm (?:nào|bao nhiêu)\b")
+ASKS_ORDINAL = either_form(r"\bthứ (?:mấy|bao nhiêu)\b")  # 'người thứ mấy': 'thứ tư'
 # What a question about an article's byline or date says besides its subject: "Ai là tác giả
 # bài viết về [Gia Lâm]?" (the accented forms only).
 META_CUES = re.compile(

@@ -19,6 +19,7 @@ from bot.answering.lexicon import (
     ABBREVIATIONS,
     ARTICLE_Q,
     ASK_QUANTITY,
+    ASKS_ORDINAL,
     ASKS_YEAR,
     AUTHOR_Q,
     DATE_Q,
@@ -89,6 +90,7 @@ class Query:
     unit: str | None  # folded unit a quantity is asked in: 'm' in 'dài bao nhiêu mét'
     counted: tuple[str, ...]  # folded words a quantity question counts: ('doi', 'bong')
     asks_year: bool  # 'năm nào', 'năm bao nhiêu': the year of a date answers
+    asks_ordinal: bool  # 'thứ mấy': an ordinal answers ('thứ tư')
     keys: tuple[str, ...]  # every word in compared form (forms.key), in order
     said: frozenset[str]  # every word folded: a sentence of only these restates the question
     named: tuple[str, ...]  # capitalised runs as typed: ('Phan Nhân Duy',)
@@ -216,7 +218,8 @@ def analyse(question: str) -> Query:
         noun=asked_noun(text),
         unit=asked_unit(text),
         counted=counted_words(text),
-        asks_year=bool(ASKS_YEAR.search(text)),
+        asks_year=bool(ASKS_YEAR.search(text.lower())),
+        asks_ordinal=bool(ASKS_ORDINAL.search(text.lower())),
         keys=tuple(key(w) for w in every),
         said=frozenset(padded_words(text).split()),
         named=tuple(m.group(0) for m in NAME.finditer(text)),

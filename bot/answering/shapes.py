@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.answering.forms import key
-from bot.answering.lexicon import PLACE_HEADS, UNIT_WORDS, WORD
+from bot.answering.lexicon import DAY_PARTS, ORDINAL_WORDS, PLACE_HEADS, UNIT_WORDS, WORD
 from bot.answering.names import PERSON, name_runs
 from bot.answering.query import AnswerType, Query
 
@@ -19,8 +19,12 @@ _NUMBER = re.compile(
     rf"(?<![\w.,])\d+(?:[.,/–-]\d+)*(?:\s*%|(?:\s+(?:{_UNITS})(?![\w-])(?:/(?:{_UNITS}))*){{0,2}})",
     re.IGNORECASE,
 )
-# An ordinal in Roman numerals, as congresses and terms are counted: 'lần thứ XXII'.
-_ORDINAL = re.compile(r"(?:\b[Ll]ần\s+)?\b[Tt]hứ\s+[IVXLC]{1,7}\b")
+# An ordinal: in Roman numerals, as congresses and terms are counted ('lần thứ XXII'), in
+# digits, or in words in lower case ('người thứ tư'; 'Thứ Hai', 'thứ Tư' are weekdays).
+_ORDINAL = re.compile(
+    rf"(?:\b[Ll]ần\s+)?\b[Tt]hứ\s+(?:[IVXLC]{{1,7}}|\d+|{'|'.join(ORDINAL_WORDS)})(?!\w)"
+)
+_DAY_PART = "|".join(DAY_PARTS)  # 'Sáng 31-3' as 'ngày 31-3'
 _YEAR = r"(?:1\d|20)\d\d(?!\d)"
 _PART_OF = r"(?:(?:cuối|đầu|giữa)\s+)?"  # 'cuối' of 'cuối năm 2020'
 _YEAR_WORD = rf"(?:năm\s+)?\b{_YEAR}"
@@ -29,7 +33,7 @@ _DATE = re.compile(  # each form whole: '12/10/2020', 'tháng 10/2020', 'cuối 
     rf"(?:ngày\s+)?\d{{1,2}}/\d{{1,2}}(?:/(?:\d{{4}}|\d\d)(?!\d)|(?![\d/]))"
     rf"|(?:tháng\s+)?\d{{1,2}}/{_YEAR}"
     rf"|tháng\s+\d{{1,2}}\s?[-–]\s?{_YEAR}"  # 'tháng 2-2007'
-    rf"|(?:ngày|hôm)\s+\d{{1,2}}[.-]\d{{1,2}}(?:[.-]{_YEAR})?(?![\d.,-]?\d)"  # 'hôm 20.12'
+    rf"|(?:{_DAY_PART})\s+\d{{1,2}}[.-]\d{{1,2}}(?:[.-]{_YEAR})?(?![\d.,-]?\d)"  # 'hôm 20.12'
     rf"|(?:ngày\s+)?\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+{_YEAR}"  # '(ngày) 5 tháng 7 năm 1994'
     rf"|ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}"
     rf"|(?:ngày|tháng)\s+\d{{1,2}}(?:\s+năm\s+{_YEAR})?"
@@ -59,8 +63,11 @@ def shaped(query: Query, sentence: str) -> list[tuple[int, int]]:
         case AnswerType.NUMBER:  # a number the question gives is its topic ('năm 2019')
             given = set(query.numbers)
             numbers = [m for m in _NUMBER.finditer(sentence) if m.group(0).split()[0] not in given]
+            ordinals = [m.span() for m in _ORDINAL.finditer(sentence)]
+            if query.asks_ordinal:  # 'người thứ mấy' is answered by an ordinal, not '2010'
+                return ordinals
             spans = [_with_counted(sentence, m.span(), query.counted) for m in numbers]
-            return [*spans, *(m.span() for m in _ORDINAL.finditer(sentence))]
+            return [*spans, *ordinals]
         case AnswerType.TIME:
             dates = [m.span() for m in _DATE.finditer(sentence)]
             if query.asks_year:  # 'sinh năm nào?': the year of '5 tháng 7 năm 1994'
