@@ -32,6 +32,10 @@ from bot.answering.entities import (
         # 'Bằng' ends no name after a lower-case word; 'Công ty' after 'Đảng uỷ' is no commune
         ("Ai là Bí thư Đảng uỷ Công ty cổ phần gang thép Cao Bằng?", ["cao bang"]),
         ("Trấn Thành Là ai?", ["tran thanh"]),
+        # a title capitalised only at its start is no name, and one word after an
+        # organisation's noun is one ('Tổng Giám đốc' names nobody; 'công ty Fecon' does)
+        ("Ai là Tổng Giám đốc công ty Fecon?", ["fecon"]),
+        ("Phó Bí thư Thị ủy, Chủ tịch UBND thị xã Kiến Tường là ai?", ["kien tuong"]),
     ],
 )
 def test_question_entities(question: str, entities: list[str]) -> None:

@@ -14,6 +14,7 @@ from bot.answering.lexicon import (
     ENDS_NAME_FOLDED,
     NAME,
     OPENERS,
+    ORGANISATIONS,
     PLACE_HEADS,
     PLACE_KIND,
     TITLE_WORDS,
@@ -24,6 +25,8 @@ from bot.answering.lexicon import (
     strip_leading,
 )
 from ingest.text.textnorm import has_diacritics, normalize_query
+
+_ONE_WORD = PLACE_HEADS + ORGANISATIONS  # what a one-word name may stand after
 
 MAX_NAME_WORDS = 4  # words of a name a lower-case question is read with
 OWNER_WINDOW = 4  # words after an office in which its country stands: "Bộ Tài chính của Mỹ"
@@ -48,31 +51,35 @@ def _runs(tokens: list[str]) -> list[tuple[int, list[str]]]:
     return runs
 
 
-def _after_head(tokens: list[str], start: int) -> bool:
+def _after_head(tokens: list[str], start: int, heads: tuple[str, ...] = PLACE_HEADS) -> bool:
     """Whether the words before ``start`` end with a place head ('huyện', 'xã', …)."""
     before = " ".join(tokens[max(0, start - 2) : start]).lower()
-    return any(before == h or before.endswith(" " + h) for h in PLACE_HEADS)
+    return any(before == h or before.endswith(" " + h) for h in heads)
 
 
-def _opens_title(tokens: list[str], start: int) -> bool:
-    """Whether a title or organisation's noun begins at ``start``: 'Công ty' after 'Đảng uỷ'
-    names no commune 'Công'."""
-    lowered = [t.lower() for t in tokens[start : start + 4]]
-    return any(lowered[: len(t.split())] == t.split() for t in TITLE_WORDS)
+TITLE_REACH = 4  # lower-case words after a run a title or head it opens may go on into
+
+
+def _untitled(tokens: list[str], at: int, n: int) -> list[str]:
+    """The ``n`` words at ``at`` without the titles and heads they open with, read on into the
+    lower-case words after them: 'Tổng Giám [đốc]' and 'Phó Bí [thư]' leave nothing, nor does
+    'Công [ty]' after 'Đảng uỷ'."""
+    reach = tokens[at : at + n + TITLE_REACH]
+    return tokens[at + len(reach) - len(strip_leading(reach, PLACE_HEADS + TITLE_WORDS)) : at + n]
 
 
 def _capitalised_names(tokens: list[str]) -> list[str]:
     names = []
     for start, run in _runs(tokens):
         opened = _title_opening(run) if start == 0 else run
-        words = strip_leading(opened, PLACE_HEADS + TITLE_WORDS)
+        words = _untitled(tokens, start + len(run) - len(opened), len(opened))
         first = start + len(run) - len(words)
         # Only a run that opens the question can have swallowed its question words in Title
         # Case ("Đức Hòa Là Ai"); after a lower-case word, 'Cao Bằng' keeps its 'Bằng'.
         while start == 0 and words and _ends_name(words[-1]):
             words = words[:-1]
-        one_place = first > 0 and _after_head(tokens, first) and not _opens_title(tokens, first)
-        if len(words) >= 2 or (words and one_place):
+        # one word is a name after a place head or an organisation's noun ('công ty Fecon')
+        if len(words) >= 2 or (words and first > 0 and _after_head(tokens, first, _ONE_WORD)):
             names.append(folded(" ".join(words)))
     return names
 

@@ -208,12 +208,17 @@ _WORK_NOUNS = [
     "tập thơ", "cuốn sách", "vở kịch",
 ]  # fmt: skip
 WORK_NOUNS = _both(_WORK_NOUNS)
+# The nouns an organisation's name stands after: "công ty Fecon", "tập đoàn Vingroup".
+_ORGANISATIONS = [
+    "công ty", "tập đoàn", "ngân hàng", "trường", "đại học", "bệnh viện", "câu lạc bộ",
+    "tổ chức", "khu công nghiệp",
+]  # fmt: skip
+ORGANISATIONS = _both(_ORGANISATIONS)
 # Nouns that ask for a proper name with "nào": "đường cao tốc nào", "đội nào".
 NAMED_NOUNS = [
-    "đường", "cao tốc", "quốc lộ", "tuyến", "sông", "núi", "cầu", "hồ", "đảo", "công ty",
-    "tập đoàn", "ngân hàng", "trường", "đại học", "bệnh viện", "dự án", "đội", "câu lạc bộ",
-    "tổ chức", "nước", "quốc gia", "giải", *_WORK_NOUNS, "triều đại", "đảng", "khu công nghiệp",
-    "làng", "chùa", "đền",
+    "đường", "cao tốc", "quốc lộ", "tuyến", "sông", "núi", "cầu", "hồ", "đảo", *_ORGANISATIONS,
+    "dự án", "đội", "nước", "quốc gia", "giải", *_WORK_NOUNS, "triều đại", "đảng", "làng",
+    "chùa", "đền",
 ]  # fmt: skip
 _PERSON_NOUN, _NOT_PERSON = "|".join(PERSON_NOUNS), "|".join(_NOT_PERSONS)
 # Question words that say what shape of answer is wanted, first match wins.
