@@ -2,7 +2,12 @@
 
 from bot.answering.query import AnswerType, analyse
 from bot.answering.retrieval import Hit
-from bot.answering.sentences import candidate_sentences, has_answer_shape, restates
+from bot.answering.sentences import (
+    candidate_sentences,
+    has_answer_shape,
+    restates,
+    states_role,
+)
 from ingest.models import Article, Chunk
 
 BIO = (
@@ -48,3 +53,19 @@ def test_a_date_after_the_part_of_the_day_is_a_time_answer() -> None:
     assert has_answer_shape(AnswerType.TIME, "(CAO) Sáng 31-3, Quốc hội bầu Chủ tịch.")
     assert has_answer_shape(AnswerType.TIME, "Hôm 20.12, đoàn đến Hà Nội.")
     assert not has_answer_shape(AnswerType.TIME, "Buổi sáng, đoàn đến Hà Nội.")
+
+
+def test_a_sentence_states_the_role_asked_itself_or_beside_it() -> None:
+    text = "Ông Quang là Tổng Giám đốc công ty Vector Aviation. Ông sống ở Huế."
+    s = candidate_sentences([_hit(text)])
+    role = analyse("Ai là tổng giám đốc công ty Vector Aviation?").role
+    assert states_role(role, s[0]) and states_role(role, s[1])  # or its neighbour does
+    assert not states_role(analyse("Ai là chủ tịch công ty Vector Aviation?").role, s[0])
+    assert states_role((), s[0])  # nothing asked: any sentence
+
+
+def test_a_deputy_holds_another_office_than_the_one_asked() -> None:
+    text = "Đại tá Nguyễn Mạnh Lân, Phó Tổng giám đốc Tổng công ty Ba Son cho biết."
+    (s,) = candidate_sentences([_hit(text)])
+    assert not states_role(analyse("Tổng giám đốc công ty Ba Son là ai?").role, s)
+    assert states_role(analyse("Phó tổng giám đốc công ty Ba Son là ai?").role, s)

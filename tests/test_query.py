@@ -143,3 +143,25 @@ def test_what_reading_needs_of_the_question_is_derived_once_in_its_analysis() ->
     year = analyse("Ông Kỳ sinh năm nào?")
     assert year.asks_year and year.counted == () and "ki" in year.keys  # one spelling for i/y
     assert analyse("Bà ấy sinh năm bao nhiêu?").asks_year
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("Ai là chủ tịch tập đoàn Hòa Phát?", ("chu tich",)),
+        ("tong giam doc cong ty fecon?", ("tong giam doc",)),
+        ("Tổng thống Mỹ sinh năm nào?", ()),  # asks a year, not who holds the office
+        ("Ai là Bí thư Huyện ủy Đức Hòa?", ()),  # no office the guard knows
+    ],
+)
+def test_the_office_a_person_question_asks_is_what_an_answer_must_state(
+    question: str, stated: tuple[str, ...]
+) -> None:
+    assert analyse(question).role == stated
+
+
+def test_a_family_relation_is_stated_by_any_relation_or_a_marriage() -> None:
+    for question in ("Mẹ của Hari Won?", "me cua hari won", "Con trai của Will Smith là ai?"):
+        role = analyse(question).role
+        assert {"me", "con trai", "chong", "ket hon"} <= set(role)
+    assert analyse("Ai là người sáng lập Facebook?").role == ()

@@ -228,3 +228,12 @@ def test_any_text_is_answered_or_refused(responder: Responder, question: str) ->
     answer = responder.answer(question)
     assert answer.text.strip() and (answer.citations or not answer.found)
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_a_person_is_answered_only_from_a_sentence_stating_the_office_asked(
+    responder: Responder,
+) -> None:
+    holder = responder.answer("Ai là Chủ tịch UBND huyện Đông Anh?")
+    assert holder.found and holder.span == "Nguyễn Xuân Linh"
+    # the same article and man, but no sentence says he is its 'tổng giám đốc'
+    assert not responder.answer("Ai là Tổng giám đốc dự án cầu vượt sông Thiếp?").found

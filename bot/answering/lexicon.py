@@ -234,11 +234,20 @@ TYPE_CUES_FOLDED = [(kind, folded(cue)) for kind, cue in TYPE_CUES]
 # Family relations: "Mẹ của Hari Won?" asks for a person standing in one to a name; a
 # question with no question word that opens with one ("Chồng của Hari Won?") or with an
 # office ("Tổng giám đốc công ty Vietjet?") asks for a person.
-KIN = _both(
-    ["chồng", "vợ", "con", "con gái", "con trai", "cha", "bố", "mẹ", "anh trai", "em gái",
-     "em trai", "chị gái", "ông xã", "bà xã"]
-)  # fmt: skip
+_KIN = [
+    "chồng", "vợ", "con", "con gái", "con trai", "cha", "bố", "mẹ", "anh trai", "em gái",
+    "em trai", "chị gái", "ông xã", "bà xã",
+]  # fmt: skip
+KIN = _both(_KIN)
+# A family relation asked of a name: "Mẹ của Hari Won", "con trai của Will Smith".
+KIN_ASKED = re.compile(rf"\b(?:{'|'.join(map(re.escape, KIN))})(?:\s+\w+)?\s+(?:của|cua)\b")
+# What states one: any relation, since one is often told by its inverse ('Y là con trai của X'
+# answers 'Cha của Y?') or by a marriage ('kết hôn với' answers 'Chồng của X?').
+KIN_STATED = tuple(
+    dict.fromkeys(folded(w) for w in (*_KIN, "kết hôn", "cưới", "phu nhân", "phu quân"))
+)
 OFFICES = _both(["tổng giám đốc", "tổng thống", "chủ tịch", "giám đốc", "thủ tướng", "bộ trưởng"])
+DEPUTY = folded("phó")  # 'Phó Tổng giám đốc' holds another office than 'Tổng giám đốc'
 # Roles a name stands after: offices and family relations. 'Thủ tướng Nhật Bản Shinzo Abe'
 # does not answer who the 'tổng thống' is, nor 'mẹ Trấn Thành' who Hari Won's father is.
 ROLES = _both(

@@ -8,39 +8,40 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.answering.asked import (
+    asked_noun,
+    asked_role,
+    asked_unit,
+    counted_words,
+    focus,
+    list_head,
+    measured,
+)
 from bot.answering.entities import (
     place_kinds,
     question_countries,
     question_entities,
     restore_case,
 )
-from bot.answering.forms import content_terms, key, matching_form
+from bot.answering.forms import content_terms, key
 from bot.answering.lexicon import (
     ABBREVIATIONS,
     ARTICLE_Q,
-    ASK_QUANTITY,
     ASKS_ORDINAL,
     ASKS_YEAR,
     AUTHOR_Q,
     DATE_Q,
     KIN,
-    LINKS,
-    LINKS_FOLDED,
-    LIST_HEADS,
     META,
     NAME,
     NAMINGS,
     NOT_PERSONS,
     OFFICES,
     PERSON_LEADS,
-    PLACE_CUES,
-    SKIP_LEAD,
-    SKIP_LEAD_FOLDED,
     STOP,
     STOP_FOLDED,
     TYPE_CUES,
     TYPE_CUES_FOLDED,
-    UNIT_WORDS,
     WORD,
     folded,
     padded_words,
@@ -95,6 +96,7 @@ class Query:
     said: frozenset[str]  # every word folded: a sentence of only these restates the question
     named: tuple[str, ...]  # capitalised runs as typed: ('Phan Nhân Duy',)
     folded_content: list[str]  # content syllables folded, whatever the question's accents
+    role: tuple[str, ...]  # folded: an answer states one ('chu tich' of 'Ai là chủ tịch …?')
 
 
 def _expansions(text: str) -> list[str]:
@@ -138,56 +140,6 @@ def answer_type(text: str, accented: bool) -> AnswerType:
     return AnswerType(kind) if kind else AnswerType.OTHER
 
 
-def asked_noun(text: str) -> list[str]:
-    """The (folded) one or two words before 'nào': what kind of thing is asked for."""
-    words = [folded(w) for w in WORD.findall(text)]
-    at = next((i for i, w in enumerate(words) if w == "nao" and i), None)
-    if at is None:
-        return []
-    before: list[str] = []
-    for word in reversed(words[max(0, at - 2) : at]):
-        if word in STOP_FOLDED or word in PLACE_CUES:
-            break
-        before.insert(0, word)
-    return before
-
-
-def asked_unit(text: str) -> str | None:
-    """The unit after 'bao nhiêu'/'mấy', folded, spelled-out units as symbols ('mét' -> 'm')."""
-    m = ASK_QUANTITY.search(text)
-    if not m:
-        return None
-    after = [w.lower() for w in WORD.findall(text[m.end() :])][:2]
-    pair = " ".join(after)
-    if pair and (pair in UNIT_WORDS or folded(pair) in UNIT_WORDS) and len(after) == 2:
-        return folded(pair)
-    if after and after[0] not in STOP and after[0] not in STOP_FOLDED:
-        return folded(matching_form(after[0]))
-    return None
-
-
-MAX_COUNTED = 2  # words of what a quantity question counts: 'đội bóng' of 'bao nhiêu đội bóng'
-
-
-def counted_words(text: str) -> tuple[str, ...]:
-    """The words after 'bao nhiêu' or 'mấy', up to a stop word, in compared form: what is
-    counted."""
-    m = ASK_QUANTITY.search(text)
-    out: list[str] = []
-    for word in WORD.findall(text[m.end() :])[:MAX_COUNTED] if m else []:
-        if word.lower() in STOP or word.lower() in STOP_FOLDED:
-            break
-        out.append(key(word))
-    return tuple(out)
-
-
-def list_head(text: str) -> str | None:
-    """The kind of place a list question asks for: 'huyện' in 'Những huyện nào ...'."""
-    heads = "|".join(re.escape(h) for h in LIST_HEADS)
-    m = re.search(rf"\b({heads})\s+(?:nào|nao)\b", text, re.IGNORECASE)
-    return m.group(1).lower() if m else None
-
-
 def analyse(question: str) -> Query:
     """Normalise a question and derive everything answering needs of it."""
     text = normalize_query(question).strip()
@@ -200,6 +152,7 @@ def analyse(question: str) -> Query:
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(terms)]
     entities = question_entities(text)
     every = WORD.findall(text)
+    kind = answer_type(text, accented)
     return Query(
         text=text,
         terms=terms,
@@ -207,9 +160,9 @@ def analyse(question: str) -> Query:
         accented=accented,
         intent=detect_intent(text),
         content=content_terms(text, accented=accented),
-        focus=_focus(text, accented),
-        asked=_asked(text, accented),
-        kind=answer_type(text, accented),
+        focus=focus(text, accented),
+        asked=measured(text, accented),
+        kind=kind,
         head=list_head(text),
         entities=entities,
         places=place_kinds(text, entities),
@@ -224,6 +177,7 @@ def analyse(question: str) -> Query:
         said=frozenset(padded_words(text).split()),
         named=tuple(m.group(0) for m in NAME.finditer(text)),
         folded_content=content_terms(text, accented=False),
+        role=asked_role(text) if kind is AnswerType.PERSON else (),
     )
 
 
@@ -244,49 +198,3 @@ def recased(query: Query, evidence: list[str]) -> Query:
 
 
 NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
-
-
-def _topic_positions(tokens: list[str]) -> set[int]:
-    """Positions of names and numbers: the topic, not what is asked."""
-    caps = [t[:1].isupper() for t in tokens]
-    skip = set()
-    for i, token in enumerate(tokens):
-        is_name = caps[i] and (i > 0 or (len(tokens) > 1 and caps[1]))
-        if token[:1].isdigit() or is_name:
-            skip.add(i)
-    return skip
-
-
-def _focus(text: str, accented: bool) -> list[str]:
-    """What the question asks about, skipping its topic (names, dates, places).
-
-    'Kết quả bầu cử ở Phú Xuyên thế nào?' -> ['kết', 'quả']; 'Năm 2022 huyện Đức Hòa thu
-    ngân sách bao nhiêu?' -> ['thu', 'ngân']. An answer must mention it, not just the topic.
-    """
-    stop = STOP if accented else STOP_FOLDED
-    lead = SKIP_LEAD if accented else SKIP_LEAD_FOLDED
-    tokens = WORD.findall(META.sub(" ", text))
-    words = [t.lower() if accented else folded(t) for t in tokens]
-    skip = _topic_positions(tokens) if accented else set()
-    skip |= {i for i, w in enumerate(words) if w in lead or w[:1].isdigit()}
-    for i, word in enumerate(words):
-        if word not in stop and i not in skip:
-            nxt = i + 1
-            if nxt < len(words) and words[nxt] not in stop and nxt not in skip:
-                return [word, words[nxt]]
-            return [word]
-    return []
-
-
-def _asked(text: str, accented: bool) -> list[str]:
-    """The measured attribute of a quantity question: 'dài' in 'cầu dài bao nhiêu mét?'."""
-    text = META.sub(" ", text)
-    m = ASK_QUANTITY.search(text)
-    if not m or m.start() == 0:
-        return []
-    before = [w.lower() if accented else folded(w) for w in WORD.findall(text[: m.start()])]
-    links = LINKS if accented else LINKS_FOLDED
-    while before and before[-1] in links:
-        before.pop()
-    stop = STOP if accented else STOP_FOLDED
-    return [before[-1]] if before and before[-1] not in stop else []

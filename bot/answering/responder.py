@@ -21,6 +21,7 @@ from bot.answering.sentences import (
     choose_sentences,
     evidence,
     restates,
+    states_role,
 )
 from ingest.models import SearchFilter
 from ingest.text.sentences import split_sentences
@@ -139,7 +140,10 @@ class Responder:
         self, query: Query, filt: SearchFilter | None, on_text: Callable[[str], None] | None
     ) -> Answer:
         query, hits, scored, timings = self.candidates(query, filt)
-        chosen = choose_sentences(scored, query.kind, query.head)
+        # A sentence that states no relation or office of those asked names someone else: it
+        # drops out after scoring, so what it would have been is no yardstick for the rest.
+        stating = [s for s in scored if states_role(query.role, s)]
+        chosen = choose_sentences(stating, query.kind, query.head)
         if not chosen:  # nothing about what was asked: no model is asked either
             return self._refusal(hits, timings)
         found = self.reader.found(query, max(chosen, key=lambda s: s.score))

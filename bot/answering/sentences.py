@@ -6,7 +6,16 @@ import re
 from dataclasses import dataclass
 
 from bot.answering.entities import places_in
-from bot.answering.lexicon import NAME, PLACE_KIND, PRONOUNS, TIME, folded, padded_words
+from bot.answering.lexicon import (
+    DEPUTY,
+    NAME,
+    PLACE_KIND,
+    PRONOUNS,
+    TIME,
+    expand_abbreviations,
+    folded,
+    padded_words,
+)
 from bot.answering.query import AnswerType
 from bot.answering.retrieval import Hit
 from ingest.text.sentences import split_sentences
@@ -113,6 +122,16 @@ def restates(said: frozenset[str], text: str) -> bool:
     'Cha của Nguyễn Du là ai.', a page that asks what was asked, restates it and answers
     nothing."""
     return set(padded_words(text).split()) <= said
+
+
+def states_role(role: tuple[str, ...], s: Sentence) -> bool:
+    """Whether the sentence or a neighbour states the relation or office a question asks for
+    (``Query.role``; abbreviations read whole); any sentence does when none is asked. A deputy
+    holds another office: 'Phó Tổng giám đốc' states no 'tổng giám đốc'."""
+    if not role:
+        return True
+    padded = "".join(padded_words(expand_abbreviations(t)) for t in (s.context, s.text, s.after))
+    return any(re.search(rf"(?<! {DEPUTY}) {re.escape(r)} ", padded) for r in role)
 
 
 def has_answer_shape(kind: AnswerType, text: str) -> bool:
