@@ -151,7 +151,6 @@ def analyse(question: str) -> Query:
     terms = [strip_diacritics(w).replace("-", " ") for w in words if w not in stop]
     bigrams = [f"{a} {b}" for a, b in itertools.pairwise(terms)]
     entities = question_entities(text)
-    every = WORD.findall(text)
     kind = answer_type(text, accented)
     return Query(
         text=text,
@@ -173,7 +172,7 @@ def analyse(question: str) -> Query:
         counted=counted_words(text),
         asks_year=bool(ASKS_YEAR.search(text.lower())),
         asks_ordinal=bool(ASKS_ORDINAL.search(text.lower())),
-        keys=tuple(key(w) for w in every),
+        keys=tuple(key(w) for w in WORD.findall(text)),
         said=frozenset(padded_words(text).split()),
         named=tuple(m.group(0) for m in NAME.finditer(text)),
         folded_content=content_terms(text, accented=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.answering.entities import places_in
 from bot.answering.lexicon import (
@@ -131,7 +132,12 @@ def states_role(role: tuple[str, ...], s: Sentence) -> bool:
     if not role:
         return True
     padded = "".join(padded_words(expand_abbreviations(t)) for t in (s.context, s.text, s.after))
-    return any(re.search(rf"(?<! {DEPUTY}) {re.escape(r)} ", padded) for r in role)
+    return bool(_role_pattern(role).search(padded))
+
+
+@lru_cache(maxsize=64)  # one pattern per question's role, for all its candidate sentences
+def _role_pattern(role: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"(?<! {DEPUTY}) {re.escape(r)} " for r in role))
 
 
 def has_answer_shape(kind: AnswerType, text: str) -> bool:
