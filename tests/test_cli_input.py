@@ -135,3 +135,73 @@ def test_a_store_that_cannot_be_written_can_be_queried(run, tmp_path: Path, e5_d
         else:
             assert "consistent" in result.stdout
     assert _digest(data) == before
+
+
+# Root ignores permission bits; without these capabilities it is held to them, as any user is.
+AS_A_USER = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown"]
+
+
+def _as_non_owner(run_argv: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    prefix = AS_A_USER if os.geteuid() == 0 else []
+    return subprocess.run(prefix + run_argv, capture_output=True, text=True, env=env, cwd=cwd)
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and not shutil.which("setpriv"), reason="needs setpriv to drop root's rights"
+)
+@pytest.mark.parametrize("how", ["another user's", "read-only"])
+def test_a_store_of_another_user_or_without_write_bits_can_be_queried(
+    run, tmp_path: Path, e5_dir, how: str
+) -> None:
+    os.umask(0o022)
+    assert run("ingest", str(DATA / "pages")).returncode == 0
+    data = tmp_path / "data"
+    for path in [data, *data.rglob("*")]:
+        if how == "read-only":
+            path.chmod(path.stat().st_mode & ~0o222)
+        elif os.geteuid() == 0:
+            os.chown(path, 65534, 65534)  # nobody's, modes as the writer left them
+    scratch = tmp_path / "tmp"  # where private copies go: nothing may be left there
+    scratch.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+    env |= {
+        "VNQA_DATA_DIR": str(data),
+        "VNQA_MODEL_DIR": str(e5_dir.parent),
+        "TMPDIR": str(scratch),
+    }
+    cli = [sys.executable, "-m", "bot.frontends.cli"]
+    for args in (["ask", "--json", "Cầu vượt sông Thiếp dài bao nhiêu mét?"], ["stats", "--check"]):
+        result = _as_non_owner(cli + args, env, tmp_path)
+        assert result.returncode == 0, result.stderr
+        if args[0] == "ask":
+            answer = json.loads(result.stdout)
+            assert answer["found"] and "420 m" in answer["answer"]
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root")
+def test_a_store_whose_files_others_cannot_read_is_named_and_nothing_is_left(
+    run, tmp_path: Path, e5_dir
+) -> None:
+    assert run("ingest", str(DATA / "pages")).returncode == 0
+    data = tmp_path / "data"
+    meta = next(data.rglob("meta.json"))
+    meta.chmod(0o600)  # as tantivy wrote it before vnqa set the modes
+    for path in [data, *data.rglob("*")]:
+        os.chown(path, 65534, 65534)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+    env |= {
+        "VNQA_DATA_DIR": str(data),
+        "TMPDIR": str(scratch),
+        "VNQA_MODEL_DIR": str(e5_dir.parent),
+    }
+    result = _as_non_owner([sys.executable, "-m", "bot.frontends.cli", "stats"], env, tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cannot read the store's files" in result.stderr and "vnqa reindex" in result.stderr
+    assert list(scratch.iterdir()) == []
+    for path in [data, *data.rglob("*")]:
+        os.chown(path, 0, 0)
+    assert run("reindex").returncode == 0  # the owner repairs it
+    assert meta.stat().st_mode & 0o044 == 0o044

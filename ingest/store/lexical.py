@@ -20,6 +20,7 @@ from ingest.errors import StoreError
 from ingest.models import SearchFilter
 from ingest.store.catalog import Catalog
 from ingest.store.fulltext import LexicalHit, selective_terms
+from ingest.store.locks import share_like_umask
 from ingest.store.tantivy_index import FORMAT, Row, TantivyIndex, build
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ class LexicalSide:
         """Convert the store to the wanted engine if it uses the other (writers only);
         True when it did."""
         if self.engine == self.wanted and (self.wanted == FTS5 or self.folder.is_dir()):
+            if self.wanted == TANTIVY:
+                share_like_umask(self.folder)  # an index made before readers could read it
             return False
         self.close()
         if self.wanted == FTS5:

@@ -34,10 +34,52 @@ def writable(folder: Path) -> bool:
 
 
 def private_copy(folder: Path, prefix: str) -> Path:
-    """A copy of ``folder`` (lock files left out) in a new temporary folder of its own."""
-    copy = Path(tempfile.mkdtemp(prefix=prefix)) / folder.name
-    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("*.lock"))
+    """A copy of ``folder`` (lock files left out) in a new temporary folder of its own, which
+    this process may write whatever the original's modes (its libraries lock files in it).
+    Nothing is left behind when the copy fails: a ``StoreError`` says what could not be read."""
+    top = Path(tempfile.mkdtemp(prefix=prefix))
+    copy = top / folder.name
+    try:
+        shutil.copytree(
+            folder, copy, ignore=shutil.ignore_patterns("*.lock"), copy_function=shutil.copyfile
+        )
+        for path in [copy, *copy.rglob("*")]:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+    except (OSError, shutil.Error) as exc:
+        shutil.rmtree(top, ignore_errors=True)
+        raise StoreError(
+            f"cannot read the store's files in {folder} ({_first_problem(exc)}); its owner "
+            "can make them readable with 'vnqa reindex', or run vnqa as that user"
+        ) from None
     return copy
+
+
+def _first_problem(exc: BaseException) -> str:
+    """One readable line for an OSError, or the first of a copytree's errors."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list):
+        return str(exc.args[0][0][2])
+    return str(exc)
+
+
+def share_like_umask(folder: Path) -> None:
+    """Give ``folder``'s files the modes this process's umask asks for: tantivy writes some
+    with mode 0600 whatever the umask, and a reader running as another user then cannot
+    read the store (nor copy it)."""
+    mask = current_umask()
+    for path in [folder, *folder.rglob("*")]:
+        want = (0o777 if path.is_dir() else 0o666) & ~mask
+        try:
+            if path.stat().st_mode & 0o777 != want:
+                path.chmod(want)
+        except OSError:  # not ours, or gone: the writer still works
+            continue
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _open(path: Path) -> int:

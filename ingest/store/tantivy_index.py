@@ -19,7 +19,7 @@ from pathlib import Path
 import tantivy
 
 from ingest.store.fulltext import LexicalHit, query_parts
-from ingest.store.locks import private_copy, writable
+from ingest.store.locks import private_copy, share_like_umask, writable
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +59,17 @@ class TantivyIndex:
         self._copy: Path | None = None
         if not readonly:
             folder.mkdir(parents=True, exist_ok=True)
+            share_like_umask(folder)
         elif not writable(folder):
             # tantivy takes a lock file even to read; a read-only store is read from a copy.
             folder = private_copy(folder, "vnqa-tantivy-")
             self._copy = folder.parent
-        self.index = tantivy.Index(_schema(), path=str(folder), reuse=True)
         self._writer: tantivy.IndexWriter | None = None
+        try:
+            self.index = tantivy.Index(_schema(), path=str(folder), reuse=True)
+        except BaseException:
+            self.close()  # no copy is left behind by a failed start
+            raise
         self._searcher = self.index.searcher()
 
     @property
@@ -100,6 +105,7 @@ class TantivyIndex:
         """Make the added and deleted chunks durable and visible, all or nothing."""
         if self._writer is not None:
             self._writer.commit()
+            share_like_umask(self.folder)
             self.reload()
 
     def rollback(self) -> None:
