@@ -53,6 +53,7 @@ class IngestSummary:
     duplicates: int = 0
     pruned: int = 0
     recovered: int = 0
+    reembedded: int = 0  # articles whose lost vectors were embedded again
     converted: bool = False  # a store with articles was converted to the configured engine
     chunks: int = 0
     seconds: float = 0.0
@@ -110,6 +111,7 @@ class Ingestor:
         with self.store.writer_lock():
             try:
                 summary.recovered = self.store.recover(lambda: self.embedder.encode)
+                summary.reembedded = self.store.repair_vectors(lambda: self.embedder.encode)
                 had = self.store.catalog.chunk_count()
                 summary.converted = self.store.settle(progress.converting) and bool(had)
                 todo, seen = self._select(iter_articles(paths, report), summary)

@@ -205,3 +205,19 @@ def test_a_store_whose_files_others_cannot_read_is_named_and_nothing_is_left(
         os.chown(path, 0, 0)
     assert run("reindex").returncode == 0  # the owner repairs it
     assert meta.stat().st_mode & 0o044 == 0o044
+
+
+@pytest.mark.parametrize("repair", [["ingest", str(DATA / "pages")], ["reindex"]])
+def test_lost_vectors_are_named_and_embedded_again(run_fake, tmp_path: Path, repair) -> None:
+    assert run_fake("ingest", str(DATA / "pages")).returncode == 0
+    shutil.rmtree(tmp_path / "data" / "chroma")
+    check = run_fake("stats", "--check")
+    assert check.returncode == 1 and "vnqa reindex" in check.stderr
+    asked = run_fake("ask", "Cầu vượt sông Thiếp dài bao nhiêu mét?")
+    assert asked.returncode == 0 and asked.stderr.count("have no vector") == 1
+    fixed = run_fake(*repair)
+    assert fixed.returncode == 0, fixed.stderr
+    assert "embedded again 3 articles" in fixed.stdout
+    _consistent(run_fake)
+    again = run_fake("ask", "Cầu vượt sông Thiếp dài bao nhiêu mét?")
+    assert again.returncode == 0 and "no vector" not in again.stderr

@@ -141,3 +141,10 @@ def test_chroma_never_embeds_by_itself(store: Store) -> None:
     # No default embedding function: a text query is refused instead of downloading a model.
     with pytest.raises(ValueError, match="embedding function"):
         store.vectors.collection.query(query_texts=["Hà Nội"], n_results=1)
+
+
+def test_stats_say_when_a_writer_is_in_flight(store: Store) -> None:
+    assert store.stats()["writing"] is False
+    with store.writer_lock():
+        assert store.stats()["writing"] is True  # its counts may be mid-write
+    assert store.stats()["writing"] is False

@@ -91,6 +91,8 @@ def _print_summary(s: IngestSummary, verbose: bool, problem_log: Path | None) ->
     show(out, ("chunks written", "bold"), f": {s.chunks} in {s.seconds:.1f} s ({rate})")
     if s.recovered:
         out.print(f"recovered {s.recovered} articles left half-written by an interrupted run")
+    if s.reembedded:
+        out.print(f"embedded again {s.reembedded} articles whose vectors were missing")
     if s.converted:
         out.print("the store's full-text index now uses the configured VNQA_LEXICAL_ENGINE")
     shown = s.problems if verbose else s.problems[:MAX_PROBLEMS_SHOWN]
@@ -153,13 +155,16 @@ def ingest(
 
 @app.command()
 def reindex() -> None:
-    """Convert the store to VNQA_LEXICAL_ENGINE once, from its own text (nothing re-embedded)."""
+    """Convert the store to VNQA_LEXICAL_ENGINE from its own text; embed lost vectors again."""
     from bot.app import App
 
     settings = settings_from_env()
     with App(settings, readonly=False) as vnqa, vnqa.store.writer_lock():
         changed = vnqa.store.settle(_RichProgress().converting)
+        repaired = vnqa.store.repair_vectors(lambda: vnqa.embedder.encode)
     out.print(f"full-text engine: {settings.lexical_engine}" + ("" if changed else " (unchanged)"))
+    if repaired:
+        out.print(f"embedded again {repaired} articles whose vectors were missing")
 
 
 @app.command()
@@ -203,6 +208,9 @@ def _print_stats(info: dict) -> None:
         f": {info['articles']}   ",
         ("chunks", bold),
         f": {info['chunks']} ({info['vectors']} vectors)",
+        ("  an ingest is writing: the counts may differ until it ends", "yellow")
+        if info.get("writing")
+        else "",
     )
     show(out, ("dates", bold), f": {dates} ({info['undated']} undated)")
     show(out, ("sites", bold), f": {len(info['sites'])} ({sites})")
@@ -226,6 +234,8 @@ def _print_stats(info: dict) -> None:
             f"mismatches, {c['lexical_mismatch']} tantivy mismatches, {c['pending']} "
             "half-written",
         )
+        for hint in _repairs(c, info):
+            show(err, (hint, "yellow"), soft_wrap=True)
     if info["pending"]:
         show(
             err,
@@ -235,6 +245,21 @@ def _print_stats(info: dict) -> None:
                 "yellow",
             ),
         )
+
+
+def _repairs(c: dict, info: dict) -> list[str]:
+    """What to run for each kind of problem a check found."""
+    hints = []
+    if c["missing_vectors"] or c["orphan_vectors"]:
+        hints.append("to embed the missing vectors again and drop the stray ones: vnqa reindex")
+    if c["lexical_mismatch"]:
+        hints.append(
+            "to rebuild the full-text index from the catalog: delete the folder "
+            f"index/{info['collection']}.tantivy in the data dir, then run vnqa reindex"
+        )
+    if c["fts_mismatch"]:
+        hints.append("the catalog's full-text rows disagree: restore the data dir from a backup")
+    return hints
 
 
 def _register_answer_commands() -> None:

@@ -118,6 +118,21 @@ def _open_shared(path: Path) -> int | None:
         return None
 
 
+def writer_active(data_dir: Path) -> bool:
+    """Whether a writer holds ``data_dir`` now (an ingest is in flight)."""
+    try:
+        fd = os.open(data_dir / WRITER, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 @contextmanager
 def chroma_files(data_dir: Path, *, write: bool) -> Iterator[None]:
     """Exclusive (``write``) or shared use of Chroma's files; waits for the other side."""

@@ -28,7 +28,14 @@ from ingest.store.catalog import Catalog
 from ingest.store.consistency import Consistency, compare
 from ingest.store.fulltext import LexicalHit, fts_fields
 from ingest.store.lexical import TANTIVY, LexicalSide, Report
-from ingest.store.locks import chroma_files, private_copy, sole_writer, writable
+from ingest.store.locks import (
+    chroma_files,
+    private_copy,
+    sole_writer,
+    writable,
+    writer_active,
+)
+from ingest.store.repair import EmbedFn, reembedded, vector_gaps
 from ingest.store.vectors import (
     DenseHit,
     VectorIndex,
@@ -41,7 +48,6 @@ from ingest.store.vectors import (
 log = logging.getLogger(__name__)
 
 
-EmbedFn = Callable[[list[str]], np.ndarray]
 Item = tuple[Article, str, list[Chunk]]  # article, content hash, chunks
 
 
@@ -75,6 +81,7 @@ class Store:
         self._vectors: VectorIndex | None = None
         self._client: Any = None
         self._snapshot: Path | None = None  # a private copy of a read-only Chroma folder
+        self._warned = False  # told that chunks lack vectors (once a process)
         self._guard = threading.Lock()  # a reload must not close Chroma under a running search
         self._generation = -1  # the catalog generation the loaded index reflects
         self._loaded_at = 0.0
@@ -93,6 +100,20 @@ class Store:
         self._vectors = VectorIndex(self._client, self.name, writer=not self.readonly)
         self._generation = self.catalog.generation()
         self._loaded_at = time.monotonic()
+        if self.readonly and not self._warned:
+            self._warn_if_vectors_missing()
+
+    def _warn_if_vectors_missing(self) -> None:
+        """Say once when chunks have no vectors (answers then lean on words alone)."""
+        chunks, vectors = self.catalog.chunk_count(), self.vectors.count()
+        if vectors < chunks and not writer_active(self.data_dir):
+            self._warned = True
+            log.warning(
+                "%d of %d chunks have no vector, so answers rest on words alone; run "
+                "'vnqa reindex' to embed them again",
+                chunks - vectors,
+                chunks,
+            )
 
     def _chroma_path(self) -> Path:
         """Chroma's folder, or for a reader that may not write it, a private copy of it.
@@ -191,7 +212,7 @@ class Store:
         upserts = [d for d, op in pending.items() if op != "delete"]
         restore = [d for d in upserts if self.catalog.article(d) is not None]
         # Embedding happens before the lock: readers wait only for Chroma's files to change.
-        restored = self._reembedded(restore, embed()) if restore else []
+        restored = reembedded(self.catalog, restore, embed()) if restore else []
         with self._changing():
             self.vectors.delete_docs(list(pending))
             self.catalog.delete_articles(deletes)
@@ -201,19 +222,22 @@ class Store:
             self.catalog.clear_pending(upserts)
         return len(pending)
 
-    def _reembedded(
-        self, doc_ids: list[str], embed: EmbedFn
-    ) -> list[tuple[list[str], np.ndarray, list[dict]]]:
-        """Vectors rebuilt from the stored chunks of committed articles, ready to upsert."""
-        out = []
-        for doc_id in doc_ids:
-            article = self.catalog.article(doc_id)
-            chunks = self.catalog.chunks_of(doc_id)
-            if article and chunks:
-                vectors = embed([c.embed_text for c in chunks])
-                metas = [chunk_metadata(article, c) for c in chunks]
-                out.append(([c.chunk_id for c in chunks], vectors, metas))
-        return out
+    def repair_vectors(self, embed: Callable[[], EmbedFn]) -> int:
+        """Embed again the chunks that lost their vectors (a deleted or damaged Chroma
+        folder) and drop vectors of no chunk; returns how many articles were re-embedded."""
+        if self.vectors.count() == self.catalog.chunk_count():  # the cheap look first
+            return 0
+        docs, orphans = vector_gaps(self.catalog, self.vectors)
+        if not docs and not orphans:
+            return 0
+        log.warning("re-embedding %d articles whose vectors are missing", len(docs))
+        restored = reembedded(self.catalog, docs, embed()) if docs else []
+        with self._changing():
+            if orphans:
+                self.vectors.delete_ids(orphans)
+            for ids, vectors, metas in restored:
+                self.vectors.upsert(ids, vectors, metas)
+        return len(docs)
 
     def check(self) -> Consistency:
         """Compare the chunk ids on every side."""
@@ -298,6 +322,7 @@ class Store:
                 "collection": self.name,
                 "vectors": self.vectors.count(),
                 "size_bytes": self.size_bytes(),
+                "writing": writer_active(self.data_dir),
             }
         )
 

@@ -122,6 +122,11 @@ class VectorIndex:
         for i in range(0, len(doc_ids), 200):
             self.collection.delete(where={"doc_id": {"$in": doc_ids[i : i + 200]}})
 
+    def delete_ids(self, ids: list[str]) -> None:
+        """Remove these vectors."""
+        for i in range(0, len(ids), 500):
+            self.collection.delete(ids=ids[i : i + 500])
+
     def count(self) -> int:
         """Number of stored vectors."""
         return int(self.collection.count())
