@@ -109,6 +109,7 @@ class Ingestor:
         began = time.perf_counter()
         report = LoadReport()
         with self.store.writer_lock():
+            self.store.catalog.verify()
             try:
                 summary.recovered = self.store.recover(lambda: self.embedder.encode)
                 summary.reembedded = self.store.repair_vectors(lambda: self.embedder.encode)

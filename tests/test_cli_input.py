@@ -221,3 +221,21 @@ def test_lost_vectors_are_named_and_embedded_again(run_fake, tmp_path: Path, rep
     _consistent(run_fake)
     again = run_fake("ask", "Cầu vượt sông Thiếp dài bao nhiêu mét?")
     assert again.returncode == 0 and "no vector" not in again.stderr
+
+
+def test_a_damaged_catalog_is_named_and_never_written(run_fake, tmp_path: Path) -> None:
+    assert run_fake("ingest", str(DATA / "pages")).returncode == 0
+    catalog = next((tmp_path / "data" / "index").glob("*.sqlite3"))
+    with catalog.open("r+b") as f:  # one page overwritten, as a bad disk or a stray write does
+        f.seek(4096 * 2)
+        f.write(b"\xde\xad" * 2048)
+    before = catalog.read_bytes()
+    check = run_fake("stats", "--check")
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert "is damaged" in check.stderr and "backup" in check.stderr
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"title": "Tin mới", "content": "Một bài báo mới. " * 5}) + "\n")
+    ingest = run_fake("ingest", str(more))
+    assert ingest.returncode == 1 and "is damaged" in ingest.stderr
+    assert "unexpected" not in ingest.stderr + check.stderr
+    assert catalog.read_bytes() == before  # nothing written into it

@@ -185,6 +185,8 @@ def stats(
             "embedding_model": embedding_model_name(settings),
             "location": settings.chroma_url or str(settings.data_dir),
         }
+        if check:
+            store.verify()
         consistency = store.check() if check else None
     if consistency is not None:
         info["consistency"] = dataclasses.asdict(consistency) | {"ok": consistency.ok}
@@ -283,6 +285,8 @@ _register_answer_commands()
 
 def main() -> None:
     """Entry point: run the app and turn vnqa errors into one-line messages."""
+    import sqlite3
+
     from bot.redact import protect_streams, redact
     from ingest.embedding.offline import offline_model_libraries
 
@@ -295,6 +299,10 @@ def main() -> None:
         sys.exit(2)
     except VnqaError as exc:
         show(err, ("error:", "red"), f" {redact(str(exc))}", soft_wrap=True)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:  # a damaged catalog met outside a check
+        problem = f" the store's catalog cannot be read ({exc}); 'vnqa stats --check' says more"
+        show(err, ("error:", "red"), problem, soft_wrap=True)
         sys.exit(1)
     except Exception as exc:  # a bug or a failing dependency: one line, details in the log
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)

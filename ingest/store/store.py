@@ -239,6 +239,10 @@ class Store:
                 self.vectors.upsert(ids, vectors, metas)
         return len(docs)
 
+    def verify(self) -> None:
+        """A ``StoreError`` with the way to recover when the catalog file is damaged."""
+        self.catalog.verify()
+
     def check(self) -> Consistency:
         """Compare the chunk ids on every side."""
         return compare(self.catalog, self.vectors, self.lexical)
