@@ -215,3 +215,22 @@ def test_unreadable_folders_are_reported(tmp_path: Path, monkeypatch) -> None:
     assert [str(p) for p in report.failed] == [
         f"{locked}: cannot read this folder: Permission denied"
     ]
+
+
+def test_records_without_an_id_that_share_a_title_stay_apart(tmp_path: Path) -> None:
+    rows = [
+        {"title": "Bản tin thời tiết", "content": "Hà Nội mưa rào vào chiều tối."},
+        {"title": "Bản tin thời tiết", "content": "TP HCM nắng nóng, có nơi trên 36 độ."},
+        {"title": "Tin khác", "content": "Một tin khác."},
+    ]
+    path = tmp_path / "tin.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    articles = list(iter_articles([path], LoadReport()))
+    assert len({a.doc_id for a in articles}) == 3
+    # edited or moved, a record keeps its id: the ids follow the titles, not the lines
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [rows[2], *rows]))
+    moved = list(iter_articles([path], LoadReport()))
+    assert [a.doc_id for a in moved[1:]] == [a.doc_id for a in articles[:2]] + [moved[3].doc_id]
+    listed = tmp_path / "tin.json"
+    listed.write_text(json.dumps(rows, ensure_ascii=False))
+    assert len({a.doc_id for a in iter_articles([listed], LoadReport())}) == 3

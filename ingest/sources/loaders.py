@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -153,12 +154,19 @@ def load_html(path: Path) -> Article:
     )
 
 
-def article_from_record(record: Any, origin: Path, line: int) -> Article:
-    """One JSON object: title, content|text|body, optional id, url, published, author, site."""
+def article_from_record(
+    record: Any, origin: Path, line: int, seen: Counter[str] | None = None
+) -> Article:
+    """One JSON object: title, content|text|body, optional id, url, published, author, site.
+
+    A record without an id or url gets one from its file and title, which stays the same
+    when the record is edited or moved; ``seen`` counts the titles met so far in the file,
+    so that a second record of the same title gets an id of its own ('#2'), not the first's.
+    """
     rec = parse_record(record)
     url = rec.url or None
     title = normalize_text(rec.title or "").replace("\n", " ")
-    doc_id = rec.id or url or _file_doc_id(Path(f"{origin}#{title or line}"))
+    doc_id = rec.id or url or _derived_id(origin, title or str(line), seen)
     return Article(
         doc_id=doc_id,
         title=title,
@@ -171,11 +179,20 @@ def article_from_record(record: Any, origin: Path, line: int) -> Article:
     )
 
 
+def _derived_id(origin: Path, key: str, seen: Counter[str] | None) -> str:
+    if seen is not None:
+        seen[key] += 1
+        if seen[key] > 1:
+            key = f"{key}#{seen[key]}"
+    return _file_doc_id(Path(f"{origin}#{key}"))
+
+
 # What a bad JSON line or record can raise: a malformed or deeply nested value.
 RECORD_ERRORS = (ValueError, TypeError, RecursionError)
 
 
 def _iter_jsonl(path: Path, report: LoadReport) -> Iterator[Article]:
+    seen: Counter[str] = Counter()
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -184,7 +201,7 @@ def _iter_jsonl(path: Path, report: LoadReport) -> Iterator[Article]:
                 if len(raw) > MAX_LINE_BYTES:
                     raise ValueError(f"line is over {MAX_LINE_BYTES // 2**20} MiB")
                 text = decode_bytes(raw, f"{path}:{n}").rstrip("\r\n")
-                yield article_from_record(json.loads(text), path, n)
+                yield article_from_record(json.loads(text), path, n, seen)
             except RECORD_ERRORS as exc:
                 report.failed.append(Problem(str(path), _json_message(exc), n))
 
@@ -201,9 +218,10 @@ def _json_message(exc: BaseException) -> str:
 def _iter_json(path: Path, report: LoadReport) -> Iterator[Article]:
     data = json.loads(decode_bytes(_read_bytes(path, MAX_JSON_BYTES), str(path)))
     records = data if isinstance(data, list) else [data]
+    seen: Counter[str] = Counter()
     for n, record in enumerate(records, start=1):
         try:
-            yield article_from_record(record, path, n)
+            yield article_from_record(record, path, n, seen)
         except RECORD_ERRORS as exc:
             report.failed.append(Problem(str(path), f"item {n}: {_json_message(exc)}"))
 
