@@ -12,6 +12,7 @@ from typing import Protocol
 from ingest.embedding.port import Embedder
 from ingest.models import Article
 from ingest.sources.loaders import LoadReport, Problem, iter_articles
+from ingest.sources.paths import exists
 from ingest.store.store import Item, Store
 from ingest.text.chunk import Chunker
 
@@ -117,7 +118,7 @@ class Ingestor:
                 summary.converted = self.store.settle(progress.converting) and bool(had)
                 todo, seen = self._select(iter_articles(paths, report), summary)
                 if prune:
-                    summary.pruned = self._prune(report, seen)
+                    summary.pruned = self._prune(report, seen, summary)
                 progress.start(len(todo))
                 self._write_all(todo, summary, progress)
             except KeyboardInterrupt:
@@ -164,15 +165,24 @@ class Ingestor:
             summary.updated += len(retag)
         return todo, seen
 
-    def _prune(self, report: LoadReport, seen: set[str]) -> int:
-        """Remove articles whose file is gone, or that vanished from a file read cleanly now."""
+    def _prune(self, report: LoadReport, seen: set[str], summary: IngestSummary) -> int:
+        """Remove articles whose file is gone, or that vanished from a file read cleanly now.
+        An article whose file cannot be checked (an unreadable folder) is kept, and said so."""
         unclean = {p.path for p in report.failed}
-        gone = [
-            doc_id
-            for doc_id, origin in self.store.catalog.origins().items()
-            if doc_id not in seen
-            and (not Path(origin).exists() or (origin in report.files and origin not in unclean))
-        ]
+        gone, unknown = [], set()
+        for doc_id, origin in self.store.catalog.origins().items():
+            if doc_id in seen:
+                continue
+            there = exists(origin)
+            if there is None:
+                unknown.add(origin)
+            elif not there or (origin in report.files and origin not in unclean):
+                gone.append(doc_id)
+        summary.problems += [
+            Problem(o, "cannot tell whether this file is still there (not readable); its "
+                    "articles were kept")
+            for o in sorted(unknown)
+        ]  # fmt: skip
         self.store.delete(gone)
         return len(gone)
 

@@ -239,3 +239,51 @@ def test_a_damaged_catalog_is_named_and_never_written(run_fake, tmp_path: Path) 
     assert ingest.returncode == 1 and "is damaged" in ingest.stderr
     assert "unexpected" not in ingest.stderr + check.stderr
     assert catalog.read_bytes() == before  # nothing written into it
+
+
+def test_file_names_that_are_not_utf8_or_hold_a_newline_are_ingested(
+    run_fake, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "zip"
+    corpus.mkdir()
+    text = "Hà Nội mưa rào. Nhiệt độ 25 độ C vào chiều tối nay."
+    windows = os.fsencode(corpus) + b"/Tin t\xe9c.txt"  # cp1252 'é', as a Windows zip names it
+    Path(os.fsdecode(windows)).write_text(text, encoding="utf-8")
+    (corpus / "tin\nmoi.md").write_text("# Tin mới\n\n" + text, encoding="utf-8")
+    (corpus / "bad\nname.pdf").write_bytes(b"%PDF")
+    result = run_fake("ingest", str(corpus))
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert "2 new" in result.stdout and "1 skipped" in result.stdout
+    log = (tmp_path / "data" / "logs" / "ingest-problems.log").read_text(encoding="utf-8")
+    assert log.count("\n") == 1 and "bad\\x0aname.pdf" in log  # one entry on one line
+    listed = run_fake("ask", "--json", "Nhiệt độ chiều tối nay ở Hà Nội là bao nhiêu?")
+    sources = [c["source"] for c in json.loads(listed.stdout)["citations"]]
+    expected = {f"{corpus}/Tin t\\xe9c.txt", f"{corpus}/tin\nmoi.md"}
+    assert sources and set(sources) <= expected
+    _consistent(run_fake)
+    again = run_fake("ingest", "--prune", str(corpus))  # both files are still there
+    assert "2 unchanged" in again.stdout and "pruned" not in again.stdout
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0 and not shutil.which("setpriv"), reason="needs setpriv to drop root's rights"
+)
+def test_prune_keeps_articles_whose_folder_cannot_be_read(run_fake, tmp_path: Path) -> None:
+    hidden, new = tmp_path / "old" / "closed", tmp_path / "new"
+    hidden.mkdir(parents=True)
+    new.mkdir()
+    (hidden / "a.md").write_text("# Tin cũ\n\nMột tin cũ về giá lúa.", encoding="utf-8")
+    (new / "b.md").write_text("# Tin mới\n\nMột tin mới về giá cà phê.", encoding="utf-8")
+    assert run_fake("ingest", str(hidden)).returncode == 0
+    hidden.chmod(0)
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+        env |= {"VNQA_DATA_DIR": str(tmp_path / "data"), "VNQA_EMBEDDING_MODEL": "fake"}
+        argv = [sys.executable, "-m", "bot.frontends.cli", "ingest", "--prune", str(new)]
+        result = _as_non_owner(argv, env, tmp_path)
+    finally:
+        hidden.chmod(0o755)
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert "1 new" in result.stdout and "pruned" not in result.stdout
+    assert "cannot tell whether this file is still there" in result.stderr
+    assert json.loads(run_fake("stats", "--json").stdout)["articles"] == 2

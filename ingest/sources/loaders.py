@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from ingest.models import Article
 from ingest.sources.clean import clean_page
 from ingest.sources.dates import parse_date
+from ingest.sources.paths import one_line, path_text
 from ingest.sources.records import parse_record
 from ingest.text.textnorm import decode_bytes, looks_like_text, normalize_text
 
@@ -38,7 +39,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
 
 
 @dataclass
@@ -51,8 +52,8 @@ class LoadReport:
 
 
 def _file_doc_id(path: Path) -> str:
-    digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:10]
-    return f"{path.stem[:60]}-{digest}"
+    digest = hashlib.sha1(os.fsencode(path)).hexdigest()[:10]
+    return f"{Path(path_text(path)).stem[:60]}-{digest}"
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
@@ -72,7 +73,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
 
 def _read_text(path: Path, limit: int, *, prose: bool = True) -> str:
     """The decoded file; refused when it is not text (a binary file, a data dump)."""
-    text = decode_bytes(_read_bytes(path, limit), str(path))
+    text = decode_bytes(_read_bytes(path, limit), path_text(path))
     if not looks_like_text(text, prose=prose):
         raise ValueError("this is not text (mostly symbols or control codes); is it a binary file?")
     return text
@@ -85,10 +86,10 @@ def load_text_page(path: Path) -> Article:
         doc_id=_file_doc_id(path),
         title=page.title,
         text=page.body,
-        source=str(path),
+        source=path_text(path),
         published=page.published,
         author=page.author,
-        origin=str(path),
+        origin=path_text(path),
     )
 
 
@@ -116,11 +117,11 @@ def load_markdown(path: Path) -> Article:
         doc_id=_file_doc_id(path),
         title=_MD_MARKS.sub("", title).strip(),
         text=body.strip(),
-        source=meta.get("url") or str(path),
+        source=meta.get("url") or path_text(path),
         published=parse_date(meta.get("date")),
         author=meta.get("author"),
         site=meta.get("site"),
-        origin=str(path),
+        origin=path_text(path),
     )
 
 
@@ -146,11 +147,11 @@ def load_html(path: Path) -> Article:
         doc_id=_file_doc_id(path),
         title=title,
         text="\n".join(lines).strip(),
-        source=doc.url or str(path),
+        source=doc.url or path_text(path),
         published=parse_date(doc.date),
         author=doc.author,
         site=doc.sitename or doc.hostname,
-        origin=str(path),
+        origin=path_text(path),
     )
 
 
@@ -171,11 +172,11 @@ def article_from_record(
         doc_id=doc_id,
         title=title,
         text=normalize_text(rec.article_text or "").strip(),
-        source=url or f"{origin}#{rec.id or line}",
+        source=url or f"{path_text(origin)}#{rec.id or line}",
         published=rec.published_at(),
         author=normalize_text(rec.author or "").strip() or None,
         site=rec.site or (urlparse(url).hostname if url else None),
-        origin=str(origin),
+        origin=path_text(origin),
     )
 
 
@@ -203,7 +204,7 @@ def _iter_jsonl(path: Path, report: LoadReport) -> Iterator[Article]:
                 text = decode_bytes(raw, f"{path}:{n}").rstrip("\r\n")
                 yield article_from_record(json.loads(text), path, n, seen)
             except RECORD_ERRORS as exc:
-                report.failed.append(Problem(str(path), _json_message(exc), n))
+                report.failed.append(Problem(path_text(path), _json_message(exc), n))
 
 
 def _json_message(exc: BaseException) -> str:
@@ -216,14 +217,14 @@ def _json_message(exc: BaseException) -> str:
 
 
 def _iter_json(path: Path, report: LoadReport) -> Iterator[Article]:
-    data = json.loads(decode_bytes(_read_bytes(path, MAX_JSON_BYTES), str(path)))
+    data = json.loads(decode_bytes(_read_bytes(path, MAX_JSON_BYTES), path_text(path)))
     records = data if isinstance(data, list) else [data]
     seen: Counter[str] = Counter()
     for n, record in enumerate(records, start=1):
         try:
             yield article_from_record(record, path, n, seen)
         except RECORD_ERRORS as exc:
-            report.failed.append(Problem(str(path), f"item {n}: {_json_message(exc)}"))
+            report.failed.append(Problem(path_text(path), f"item {n}: {_json_message(exc)}"))
 
 
 _SINGLE = {
@@ -248,9 +249,11 @@ def iter_file(path: Path, report: LoadReport) -> Iterator[Article]:
     """The articles in one file; problems go to ``report``."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        report.skipped.append(Problem(str(path), f"unsupported file type '{suffix or path.name}'"))
+        report.skipped.append(
+            Problem(path_text(path), f"unsupported file type '{suffix or path.name}'")
+        )
         return
-    report.files.add(str(path))
+    report.files.add(path_text(path))
     try:
         if suffix == ".jsonl":
             yield from _iter_jsonl(path, report)
@@ -259,9 +262,9 @@ def iter_file(path: Path, report: LoadReport) -> Iterator[Article]:
         else:
             yield _with_text(_SINGLE[suffix](path))
     except (json.JSONDecodeError, RecursionError) as exc:
-        report.failed.append(Problem(str(path), _json_message(exc)))
+        report.failed.append(Problem(path_text(path), _json_message(exc)))
     except (OSError, ValueError) as exc:
-        report.failed.append(Problem(str(path), getattr(exc, "strerror", None) or str(exc)))
+        report.failed.append(Problem(path_text(path), getattr(exc, "strerror", None) or str(exc)))
 
 
 def _walk(root: Path, report: LoadReport) -> Iterator[Path]:
@@ -269,7 +272,7 @@ def _walk(root: Path, report: LoadReport) -> Iterator[Path]:
     reported, never silently skipped."""
 
     def unreadable(exc: OSError) -> None:
-        where = exc.filename or str(root)
+        where = path_text(exc.filename or root)
         report.failed.append(Problem(where, f"cannot read this folder: {exc.strerror}"))
 
     for folder, dirs, files in os.walk(root, onerror=unreadable):
@@ -289,7 +292,7 @@ def iter_paths(paths: Iterable[Path], report: LoadReport) -> Iterator[Path]:
         elif path.is_file():
             yield path
         else:
-            report.failed.append(Problem(str(given), "no such file or folder"))
+            report.failed.append(Problem(path_text(given), "no such file or folder"))
 
 
 def iter_articles(paths: Iterable[Path], report: LoadReport) -> Iterator[Article]:
