@@ -234,3 +234,24 @@ def test_records_without_an_id_that_share_a_title_stay_apart(tmp_path: Path) -> 
     listed = tmp_path / "tin.json"
     listed.write_text(json.dumps(rows, ensure_ascii=False))
     assert len({a.doc_id for a in iter_articles([listed], LoadReport())}) == 3
+
+
+def test_a_huge_jsonl_line_is_skipped_without_being_read_whole(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from ingest.sources.loaders import MAX_LINE_BYTES
+
+    path = tmp_path / "dump.jsonl"
+    good = json.dumps({"title": "Tin", "content": "Một tin ngắn."}, ensure_ascii=False)
+    with path.open("w", encoding="utf-8") as f:
+        f.write(good + "\n")
+        f.write('{"title": "x", "content": "' + "a" * (6 * MAX_LINE_BYTES) + '"}\n')
+        f.write(good.replace("Tin", "Tin khác") + "\n")
+    report = LoadReport()
+    tracemalloc.start()
+    articles = list(iter_articles([path], report))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [a.title for a in articles] == ["Tin", "Tin khác"]
+    assert [(p.line, p.message) for p in report.failed] == [(2, "line is over 5 MiB")]
+    assert peak < 3 * MAX_LINE_BYTES  # the 30 MiB line was never held whole

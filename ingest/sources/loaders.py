@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 from ingest.models import Article
@@ -192,16 +192,30 @@ def _derived_id(origin: Path, key: str, seen: Counter[str] | None) -> str:
 RECORD_ERRORS = (ValueError, TypeError, RecursionError)
 
 
+def _lines(fh: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines of ``fh``, None for one over ``limit`` bytes, which is skipped without
+    ever being held whole (a multi-GB minified dump is one line)."""
+    n = 0
+    while raw := fh.readline(limit + 1):
+        n += 1
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield n, raw
+            continue
+        while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield n, None
+
+
 def _iter_jsonl(path: Path, report: LoadReport) -> Iterator[Article]:
     seen: Counter[str] = Counter()
     with path.open("rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
+        for n, raw in _lines(fh, MAX_LINE_BYTES):
+            if raw is not None and not raw.strip():
                 continue
             try:
-                if len(raw) > MAX_LINE_BYTES:
+                if raw is None or len(raw.rstrip(b"\r\n")) > MAX_LINE_BYTES:
                     raise ValueError(f"line is over {MAX_LINE_BYTES // 2**20} MiB")
-                text = decode_bytes(raw, f"{path}:{n}").rstrip("\r\n")
+                text = decode_bytes(raw, f"{path_text(path)}:{n}").rstrip("\r\n")
                 yield article_from_record(json.loads(text), path, n, seen)
             except RECORD_ERRORS as exc:
                 report.failed.append(Problem(path_text(path), _json_message(exc), n))
