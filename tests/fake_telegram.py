@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,6 +68,7 @@ class FakeTelegram(_Loopback):
         self.times: list[float] = []  # when each call arrived (monotonic), beside ``calls``
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
+        self.refuse_html = 0  # how many HTML messages to refuse as Telegram does bad markup
         fake = self
 
         class Handler(_Handler):
@@ -77,7 +79,10 @@ class FakeTelegram(_Loopback):
                 result = fake.handle(method, params)
                 # the bot may stop polling while a long poll is open
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.reply(200, {"ok": True, "result": result})
+                    if isinstance(result, _Refusal):
+                        self.reply(400, {"ok": False, "error_code": 400, **result})
+                    else:
+                        self.reply(200, {"ok": True, "result": result})
 
         self.serve(Handler)
 
@@ -89,6 +94,10 @@ class FakeTelegram(_Loopback):
         with self.lock:
             self.calls.append((method, params))
             self.times.append(time.monotonic())
+            refuse = self.refuse_html and params.get("parse_mode") == "HTML"
+            self.refuse_html -= bool(refuse)
+        if refuse:
+            return _Refusal("Bad Request: can't parse entities: unsupported start tag")
         if method == "sendMessage":
             return {
                 "message_id": next(self.ids),
@@ -111,18 +120,20 @@ class FakeTelegram(_Loopback):
 
     def message(
         self,
-        text: str,
+        text: str | None,
         *,
         user: int = 1,
         chat: int = 1,
         chat_type: str = "private",
         reply_to_bot: bool = False,
+        kind: str = "message",
+        caption: str | None = None,
     ) -> None:
-        """Queue a user's message (commands get their bot_command entity)."""
+        """Queue a user's message (``kind`` 'edited_message' for an edit; ``caption`` for a
+        photo's), with the entities Telegram gives commands and @mentions."""
         msg: dict[str, Any] = {
             "message_id": next(self.ids),
             "date": int(time.time()),
-            "text": text,
             "chat": {
                 "id": chat,
                 "type": chat_type,
@@ -130,8 +141,20 @@ class FakeTelegram(_Loopback):
             },
             "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
         }
-        if text.startswith("/"):
-            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if text is not None:
+            msg["text"] = text
+            msg["entities"] = _entities(text)
+        if caption is not None:
+            msg["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+            msg["caption"] = caption
+            msg["caption_entities"] = _entities(caption)
+        if text is None and caption is None:
+            msg["sticker"] = {
+                "file_id": "s", "file_unique_id": "s", "width": 1, "height": 1,
+                "is_animated": False, "is_video": False, "type": "regular",
+            }  # fmt: skip
+        if kind == "edited_message":
+            msg["edit_date"] = int(time.time())
         if reply_to_bot:
             msg["reply_to_message"] = {
                 "message_id": 1,
@@ -141,7 +164,7 @@ class FakeTelegram(_Loopback):
                 "chat": msg["chat"],
             }
         with self.lock:
-            self.updates.append({"update_id": next(self.ids), "message": msg})
+            self.updates.append({"update_id": next(self.ids), kind: msg})
 
     def sent(self, chat: int | None = None) -> list[str]:
         """Texts the bot sent, in order (to one chat, if given)."""
@@ -151,6 +174,25 @@ class FakeTelegram(_Loopback):
                 for m, p in self.calls
                 if m == "sendMessage" and (chat is None or p["chat_id"] == chat)
             ]
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    """What Telegram marks in a text: a command opening it, and @mentions (ASCII offsets
+    here, as the tests' mentions and commands come first or are ASCII before them)."""
+    out = []
+    if text.startswith("/"):
+        out.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+    for m in re.finditer(r"(?<!\S)@\w+", text):
+        offset = len(text[: m.start()].encode("utf-16-le")) // 2
+        out.append({"type": "mention", "offset": offset, "length": len(m.group(0))})
+    return out
+
+
+class _Refusal(dict):
+    """A Bot API error to answer with instead of a result."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description=description)
 
 
 def _value(raw: str) -> Any:

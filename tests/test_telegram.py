@@ -248,3 +248,106 @@ def test_a_generative_answer_streams_into_one_message(retriever, seed_store) -> 
     assert all(b - a >= 0.9 for (a, _), (b, _) in itertools.pairwise(partial))  # flood-safe pace
     assert "Cây cầu vượt sông Thiếp dài 420 m" in final["text"] and "[1]" in final["text"]
     assert "<b>Nguồn</b>" in final["text"]
+
+
+# Floods, mentions, edits, captions, formatting refused: what a careless or hostile user sends.
+
+
+def _quick(bot: VnqaBot, monkeypatch) -> VnqaBot:
+    """The bot with an instant answer: these tests count replies, not judge them."""
+    from bot.answering.answer import Answer
+
+    monkeypatch.setattr(bot.responder, "answer", lambda q, *a: Answer(f"Đáp: {q}", True))
+    return bot
+
+
+def test_a_flood_gets_one_refusal_a_window_and_commands_count(make_bot, monkeypatch) -> None:
+    async def script(fake, wait):
+        for i in range(40):
+            fake.message(f"câu hỏi {i}", user=9, chat=9)  # not on the allow-list
+        for i in range(30):
+            fake.message("/help" if i % 3 else f"câu hỏi {i}", user=1, chat=1)
+        await wait(1, chat=9)
+        await wait(3, chat=1)
+        await asyncio.sleep(1.5)
+
+    bot = _quick(make_bot(allowed_users=frozenset({1}), per_minute=2), monkeypatch)
+    fake = _run(bot, script)
+    assert fake.sent(9) == [NOT_ALLOWED]
+    told = [m for m in fake.sent(1) if "hỏi hơi nhanh" in m]
+    assert len(fake.sent(1)) == 3 and len(told) == 1  # two replies (in any order), one warning
+
+
+def test_the_rate_limiter_forgets_idle_users() -> None:
+    from bot.frontends.telegram_state import RateLimiter, Verdict
+
+    now = [0.0]
+    limiter = RateLimiter(2, clock=lambda: now[0])
+    for user in range(1000):
+        assert limiter.check(user)[0] is Verdict.GO
+    assert [limiter.check(0)[0] for _ in range(3)] == [Verdict.GO, Verdict.TELL, Verdict.QUIET]
+    now[0] = 61.0
+    assert limiter.check(5)[0] is Verdict.GO
+    assert set(limiter.times) == {5} and limiter.told == {}
+
+
+def test_mentions_are_matched_by_entity_and_other_bots_commands_ignored(
+    make_bot, monkeypatch
+) -> None:
+    async def script(fake, wait):
+        group = {"chat": -5, "chat_type": "group"}
+        fake.message("@vnqa_bot2 Ai là Chủ tịch?", **group)  # another bot's name
+        fake.message("/help@other_bot", user=9, **group)  # a stranger, to another bot
+        fake.message("/help@other_bot", **group)
+        fake.message("@VNQA_BOT Ai là Chủ tịch?", **group)
+        await wait(1, chat=-5)
+        await asyncio.sleep(1.0)
+
+    bot = _quick(make_bot(allowed_users=frozenset({1})), monkeypatch)
+    assert _run(bot, script).sent(-5) == ["Đáp: Ai là Chủ tịch?"]
+
+
+def test_edits_are_not_answered_again_and_captions_are_questions(make_bot, monkeypatch) -> None:
+    async def script(fake, wait):
+        fake.message("Ai là Chủ tịch?", kind="edited_message")
+        fake.message(None, caption="Cầu này dài bao nhiêu?")
+        await wait(1)
+        fake.message(None)  # a sticker
+        await wait(2)
+        await asyncio.sleep(0.5)
+
+    sent = _run(_quick(make_bot(), monkeypatch), script).sent()
+    assert sent[0] == "Đáp: Cầu này dài bao nhiêu?" and "bằng chữ" in sent[1] and len(sent) == 2
+
+
+def test_an_answer_telegram_cannot_parse_is_sent_again_as_text(make_bot, monkeypatch) -> None:
+    async def script(fake, wait):
+        fake.refuse_html = 1
+        fake.message("Ai là Chủ tịch <b>UBND</b> & ai?")
+        await wait(2)  # the refused HTML, then the text
+        await asyncio.sleep(0.3)
+
+    fake = _run(_quick(make_bot(), monkeypatch), script)
+    refused, resent = fake.sent()
+    assert "&amp;" in refused and resent.startswith("Đáp: Ai là Chủ tịch <b>UBND</b> & ai?")
+    last = [p for m, p in fake.calls if m == "sendMessage"][-1]
+    assert last.get("parse_mode") is None
+
+
+@pytest.mark.parametrize("broken", [b"", b"\x80\x04\x95 truncated"])
+def test_a_broken_state_file_is_moved_aside_and_the_bot_starts(
+    make_bot, tmp_path, monkeypatch, caplog, broken: bytes
+) -> None:
+    state = tmp_path / "telegram" / "chats.pickle"
+    state.parent.mkdir()
+    state.write_bytes(broken)
+
+    async def script(fake, wait):
+        fake.message("Ai là Chủ tịch?")
+        await wait(1)
+
+    assert _run(_quick(make_bot(), monkeypatch), script, state).sent() == ["Đáp: Ai là Chủ tịch?"]
+    assert "could not be read" in caplog.text
+    assert list(state.parent.glob("chats.pickle.broken-*"))
+    assert state.stat().st_mode & 0o777 == 0o600  # every chat's questions: the owner's only
+    assert not list(state.parent.glob(".*.tmp"))  # written whole, then moved in

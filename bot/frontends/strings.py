@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 NOT_ALLOWED = "Xin lỗi, bot này chỉ phục vụ người dùng được cấp quyền."
+ONLY_TEXT = "Bot chỉ đọc câu hỏi bằng chữ (hoặc chú thích của ảnh). Xin gõ câu hỏi nhé."
 RATE_LIMITED = "Bạn hỏi hơi nhanh. Xin đợi khoảng {seconds} giây rồi hỏi tiếp nhé."
 APOLOGY = "Xin lỗi, đã có lỗi khi trả lời. Bạn thử lại sau ít phút nhé."
 ADMIN_ONLY = "Lệnh này chỉ dành cho quản trị viên."

@@ -3,31 +3,34 @@
 PTB's own parts do the plumbing: ``chat_data`` (persisted with ``PicklePersistence`` when a
 state file is given) holds each chat's ``Session``; ``filters.User``/``filters.Chat`` are
 the allow-lists; ``AIORateLimiter`` keeps outgoing messages within Telegram's flood limits;
-one error handler answers any failure with an apology.
+one error handler answers any failure with an apology. Every update a user addresses to the
+bot passes one gate first (``TypeHandler`` in group -1): over their per-minute limit, or not on
+the allow-list, they are told once a window and then met with silence. Edited messages are
+not answered again (ask anew instead); a photo's caption is read as a question.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import BotCommand, Message, Update
+from telegram import BotCommand, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
+    TypeHandler,
     filters,
 )
 
@@ -40,11 +43,13 @@ from bot.frontends.strings import (
     COMMANDS,
     NEW_CONVERSATION,
     NOT_ALLOWED,
+    ONLY_TEXT,
     OPEN_CONVERSATIONS,
     RATE_LIMITED,
     WRITING,
 )
-from bot.frontends.telegram_format import answer_messages, sources_messages
+from bot.frontends.telegram_format import answer_messages, plain, sources_messages
+from bot.frontends.telegram_state import ChatState, RateLimiter, Verdict
 from bot.redact import register_secret
 
 log = logging.getLogger(__name__)
@@ -75,32 +80,13 @@ class Policy:
         return parts[0] if len(parts) == 1 else parts[0] | parts[1]
 
 
-class RateLimiter:
-    """At most ``per_minute`` questions per user in any 60 seconds (incoming, per user;
-    outgoing flood control is PTB's AIORateLimiter)."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_minute, self.clock = per_minute, clock
-        self.times: dict[int, deque[float]] = {}
-
-    def wait_seconds(self, user_id: int) -> int:
-        """0 when the user may ask now (and counts it), else seconds until they may."""
-        now = self.clock()
-        times = self.times.setdefault(user_id, deque())
-        while times and now - times[0] >= 60:
-            times.popleft()
-        if len(times) >= self.per_minute:
-            return max(1, int(60 - (now - times[0])) + 1)
-        times.append(now)
-        return 0
-
-
 class VnqaBot:
     """Adapts Telegram updates to a chat's ``Session`` and answers to HTML messages."""
 
     def __init__(self, responder: Responder, policy: Policy, about: Callable[[], str]) -> None:
         self.responder, self.policy, self.about = responder, policy, about
         self.limiter = RateLimiter(policy.per_minute)
+        self.strangers = RateLimiter(1)  # one refusal a window to those not allowed
         self._evicted_at = time.monotonic()
 
     def application(
@@ -119,19 +105,40 @@ class VnqaBot:
         if base_url:
             builder = builder.base_url(base_url)
         if state_file:
-            only_chats = PersistenceInput(bot_data=False, user_data=False, callback_data=False)
-            builder = builder.persistence(PicklePersistence(state_file, store_data=only_chats))
+            builder = builder.persistence(ChatState(state_file))
         app = builder.build()
-        ok = self.policy.allowed()
+        new = filters.UpdateType.MESSAGE  # an edit is not a new question
+        ok = self.policy.allowed() & new
+        app.add_handler(TypeHandler(Update, self.gate), group=-1)
         app.add_handler(CommandHandler(["start", "help"], self.on_help, filters=ok))
         app.add_handler(CommandHandler("sources", self.on_sources, filters=ok))
         app.add_handler(CommandHandler("new", self.on_new, filters=ok))
         app.add_handler(CommandHandler("stats", self.on_stats, filters=ok))
         app.add_handler(CommandHandler("ask", self.on_ask, filters=ok))
-        app.add_handler(MessageHandler(ok & filters.TEXT & ~filters.COMMAND, self.on_text))
-        app.add_handler(MessageHandler(~ok, self.on_not_allowed))
+        asked = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+        app.add_handler(MessageHandler(ok & asked, self.on_text))
+        other = ok & ~asked & ~filters.COMMAND & filters.ChatType.PRIVATE
+        app.add_handler(MessageHandler(other, self.on_not_text))
+        app.add_handler(MessageHandler(~self.policy.allowed() & new, self.on_not_allowed))
         app.add_error_handler(self.on_error)
         return app
+
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Count what a user addresses to the bot; stop what is over their limit, after one
+        word to them a window (or none at all)."""
+        user, message = update.effective_user, update.message
+        if user is None or message is None or not self._addressed(update, context):
+            return  # edits, and chatter in groups, are not answered: nothing to count
+        if not self.policy.allowed().check_update(update):
+            if self.strangers.check(user.id)[0] is not Verdict.GO:
+                raise ApplicationHandlerStop  # told already; on_not_allowed tells them once
+            return
+        verdict, wait = self.limiter.check(user.id)
+        if verdict is Verdict.TELL:
+            await message.reply_text(RATE_LIMITED.format(seconds=wait))
+        if verdict is not Verdict.GO:
+            log.debug("user over the rate limit (%s)", verdict.value)
+            raise ApplicationHandlerStop
 
     async def _post_init(self, app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
@@ -158,6 +165,9 @@ class VnqaBot:
     async def on_not_allowed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_message and self._addressed(update, context):
             await update.effective_message.reply_text(NOT_ALLOWED)
+
+    async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(ONLY_TEXT)
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(self.about(), parse_mode=ParseMode.HTML)
@@ -188,31 +198,35 @@ class VnqaBot:
 
     @staticmethod
     def _addressed(update: Update, context: Any) -> bool:
-        """In a private chat always; in a group only when mentioned, replied to, or a command."""
+        """In a private chat always; in a group when its text mentions this bot by name (a
+        mention entity, not a substring: '@vnqa_bot2' is another bot), replies to it, or
+        opens with a command not addressed to another bot ('/help@other_bot')."""
         message = update.effective_message
+        if message is None or update.effective_chat is None:
+            return False
         if update.effective_chat.type == ChatType.PRIVATE:
             return True
-        text = (message.text or "").lower()
+        me = (context.bot.username or "").lower()
+        kinds = [MessageEntity.MENTION, MessageEntity.BOT_COMMAND]
+        found = message.parse_entities(kinds) | message.parse_caption_entities(kinds)
+        for entity, text in found.items():
+            if entity.type == MessageEntity.MENTION and text[1:].lower() == me:
+                return True
+            if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+                target = text.partition("@")[2].lower()
+                return target in ("", me)
         replied = message.reply_to_message and message.reply_to_message.from_user
-        return bool(
-            text.startswith("/")
-            or f"@{context.bot.username}".lower() in text
-            or (replied and replied.id == context.bot.id)
-        )
+        return bool(replied and replied.id == context.bot.id)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not self._addressed(update, context):
             return  # in groups the bot speaks only when spoken to
-        mention = f"@{context.bot.username}"
-        text = (update.effective_message.text or "").replace(mention, " ")
-        await self._answer(update, context, text.replace(mention.lower(), " ").strip())
+        message = update.effective_message
+        text = message.text or message.caption or ""
+        mention = re.compile(rf"@{re.escape(context.bot.username or '')}(?!\w)", re.IGNORECASE)
+        await self._answer(update, context, mention.sub(" ", text).strip())
 
     async def _answer(self, update: Update, context: Any, question: str) -> None:
-        user = update.effective_user
-        wait = self.limiter.wait_seconds(user.id if user else update.effective_chat.id)
-        if wait:
-            await update.effective_message.reply_text(RATE_LIMITED.format(seconds=wait))
-            return
         await update.effective_chat.send_action(ChatAction.TYPING)
         session = self._session(context)
         if self.responder.generator is not None:
@@ -242,19 +256,36 @@ class VnqaBot:
                 shown = written[0]
                 await _edit(message, f"{shown} …")
         first, *rest = answer_messages(work.result())
-        await _edit(message, first, parse_mode=ParseMode.HTML)
+        try:
+            await _edit(message, first, parse_mode=ParseMode.HTML)
+        except BadRequest as exc:
+            if not _unparsable(exc):
+                raise
+            await _edit(message, plain(first))
         await self._send(update, rest)
 
     async def _send(self, update: Update, messages: list[str]) -> None:
+        """Send HTML messages; one Telegram cannot parse goes again as plain text."""
         for text in messages:
-            await update.effective_chat.send_message(
-                text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-            )
+            try:
+                await update.effective_chat.send_message(
+                    text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                )
+            except BadRequest as exc:
+                if not _unparsable(exc):
+                    raise
+                log.warning("Telegram could not parse an answer's HTML (%s); sent as text", exc)
+                await update.effective_chat.send_message(plain(text), disable_web_page_preview=True)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling an update", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat:
             await update.effective_chat.send_message(APOLOGY)
+
+
+def _unparsable(exc: BadRequest) -> bool:
+    """Whether Telegram refused a message's formatting ("can't parse entities")."""
+    return "parse entities" in str(exc).lower()
 
 
 async def _edit(message: Message, text: str, **options: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -17,6 +18,11 @@ MAX_TITLE_CHARS = 300
 MAX_FIELD_CHARS = 200  # an author or a file name
 MAX_LINK_CHARS = 2000  # a longer URL is shown as its site, not linked
 MAX_CONTEXT_CHARS = 600  # of the quoted sentence on each side of a short answer
+
+
+def plain(message: str) -> str:
+    """An HTML message as the plain text it shows (tags dropped, entities read)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", message))
 
 
 def units(text: str) -> int:
