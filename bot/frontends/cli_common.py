@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -26,7 +28,7 @@ def show(console: Console, *parts: str | tuple[str, str], **options: Any) -> Non
 def settings_from_env() -> Settings:
     """Settings from the environment and .env, with logging set up on stderr."""
     from bot.redact import register_secret
-    from bot.settings import load_settings
+    from bot.settings import load_settings, unknown_variables
 
     settings = load_settings()
     for secret in (settings.telegram.token, settings.llm.api_key):
@@ -36,4 +38,11 @@ def settings_from_env() -> Settings:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    names = list(os.environ)
+    if Path(".env").is_file():
+        from dotenv import dotenv_values
+
+        names += list(dotenv_values(".env"))
+    for warning in unknown_variables(names):
+        logging.getLogger("vnqa.settings").warning("%s", warning)
     return settings

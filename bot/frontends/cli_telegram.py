@@ -104,6 +104,11 @@ def run_telegram() -> None:
         history_seconds=settings.telegram.history_minutes * 60,
     )
     check_bot_api(token, settings.telegram.base_url or None)
+    if not policy.allowed_users and not policy.allowed_chats:
+        log.warning(
+            "the bot answers everyone: set VNQA_TELEGRAM_ALLOWED_USERS or "
+            "VNQA_TELEGRAM_ALLOWED_CHATS to keep it to people you choose"
+        )
     with App(settings) as app:
         bot = VnqaBot(app.warm_up(), policy, about=lambda: about_text(app.store))
         application = bot.application(
