@@ -17,29 +17,60 @@ from bot.answering.retrieval import HybridRetriever
 from ingest.errors import InputError
 from ingest.text.textnorm import normalize_text, strip_diacritics
 
+# The fields of each kind of eval line, and the type each must have when present.
+_QA_FIELDS = {"question": str, "answer": dict, "gold_sources": list, "type": str}
+_RETRIEVAL_FIELDS = {"query": str, "gold_id": str}
+
 
 def load_eval_set(path: Path) -> tuple[str, list[dict[str, Any]]]:
-    """The rows of an eval file and its kind: 'qa' (question, answer) or 'retrieval' (gold_id)."""
-    rows = []
+    """The rows of an eval file and its kind: 'qa' (question, answer) or 'retrieval' (gold_id),
+    each line checked as ingest checks records: a bad one is named by file, line and field."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise InputError(f"cannot read {path}: {reason}") from None
+    rows: list[tuple[int, Any]] = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            rows.append(json.loads(line))
+            rows.append((n, json.loads(line)))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: invalid JSON ({exc.msg}); fix the line") from exc
-    if rows and all("gold_id" in r and "query" in r for r in rows):
-        return "retrieval", rows
-    if rows and all("question" in r for r in rows):
-        return "qa", rows
-    raise InputError(
-        f"{path}: expected lines with 'question' (and 'answer', 'gold_sources', "
-        "'type') or with 'query' and 'gold_id'"
-    )
+            raise InputError(f"{path}:{n}: invalid JSON ({exc.msg}); fix the line") from None
+    objects = [r for _, r in rows if isinstance(r, dict)]
+    kind = "retrieval" if objects and all("gold_id" in r for r in objects) else "qa"
+    fields = _RETRIEVAL_FIELDS if kind == "retrieval" else _QA_FIELDS
+    for n, row in rows:
+        _check_row(row, fields, f"{path}:{n}")
+    if not rows:
+        raise InputError(f"{path} holds no questions: expected one JSON object a line")
+    return kind, [r for _, r in rows]
+
+
+def _check_row(row: Any, fields: dict[str, type], where: str) -> None:
+    """An InputError naming the line and the field that is missing or of the wrong type."""
+    example = '{"question": "…", "answer": {"any": ["…"]}, "gold_sources": ["…"]}'
+    if not isinstance(row, dict):
+        raise InputError(f"{where}: expected a JSON object like {example}")
+    first = next(iter(fields))
+    required = [first] + (["gold_id"] if "gold_id" in fields else [])
+    for name in required:
+        if not isinstance(row.get(name), str) or not row[name].strip():
+            raise InputError(f"{where}: field '{name}' must be a non-empty string; fix the line")
+    for name, kind in fields.items():
+        if name in row and row[name] is not None and not isinstance(row[name], kind):
+            raise InputError(
+                f"{where}: field '{name}' must be a {kind.__name__}, not {row[name]!r}"
+            )
+    answer = row.get("answer") or {}
+    for key in ("any", "all"):
+        phrases = answer.get(key, [])
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise InputError(f"{where}: field 'answer.{key}' must be a list of strings")
+    sources = row.get("gold_sources") or []
+    if not all(isinstance(p, str) for p in sources):
+        raise InputError(f"{where}: field 'gold_sources' must be a list of file names")
 
 
 # ---------------------------------------------------------------- retrieval

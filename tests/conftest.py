@@ -173,6 +173,7 @@ def _cli(tmp_path: Path, model_env: dict[str, str]):
             input=_input,
         )
 
+    run.env, run.cwd = env, tmp_path  # for a test that runs the command its own way
     return run
 
 

@@ -287,3 +287,28 @@ def test_prune_keeps_articles_whose_folder_cannot_be_read(run_fake, tmp_path: Pa
     assert "1 new" in result.stdout and "pruned" not in result.stdout
     assert "cannot tell whether this file is still there" in result.stderr
     assert json.loads(run_fake("stats", "--json").stdout)["articles"] == 2
+
+
+def test_stdin_that_is_not_utf8_is_read_with_replacements_and_said(run_fake) -> None:
+    assert run_fake("ingest", str(DATA / "pages")).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.frontends.cli", "ask", "--json", "-"],
+        input=b"C\xe1u v\xff\xfe\xfd?\nGi\xc3\xa1 v\xc3\xa0ng?\n",
+        capture_output=True,
+        env=run_fake.env,
+        cwd=run_fake.cwd,
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.decode("utf-8").splitlines())
+    assert (
+        first["question"] == "C\ufffdu v\ufffd\ufffd\ufffd?" and second["question"] == "Giá vàng?"
+    )
+    assert b"line 1 of standard input is not UTF-8" in result.stderr
+
+
+def test_eval_names_a_bad_line_and_field(run_fake, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": 5}\n')
+    result = run_fake("eval", str(bad))
+    assert result.returncode == 1 and "unexpected" not in result.stderr
+    assert "bad.jsonl:1: field 'question' must be a non-empty string" in result.stderr

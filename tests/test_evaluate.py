@@ -51,3 +51,34 @@ def test_summary_splits_answerable_from_unanswerable() -> None:
     assert s["token_f1"] == pytest.approx(round(100 * (1 + f1_long) / 3, 1))
     assert s["token_f1_answered"] == pytest.approx(round(100 * (1 + f1_long) / 2, 1))
     assert s["median_answer_words"] == 3  # of 3, 11 and 3 words (answers given)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"question": 5}', r"q\.jsonl:2: field 'question' must be a non-empty string"),
+        ('{"question": "Ai?", "answer": {"any": "Ba"}}', r":2: field 'answer\.any' must be a list"),
+        ('{"question": "Ai?", "answer": "Ba"}', r":2: field 'answer' must be a dict"),
+        ('{"question": "Ai?", "gold_sources": [1]}', r":2: field 'gold_sources' must be a list"),
+        ("[1, 2]", r":2: expected a JSON object"),
+        ('{"question": "Ai?"', r":2: invalid JSON"),
+    ],
+)
+def test_a_bad_eval_line_is_named_with_its_field(tmp_path, line: str, message: str) -> None:
+    from bot.evaluate import load_eval_set
+    from ingest.errors import InputError
+
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "Cầu dài bao nhiêu?", "answer": {"any": ["420 m"]}}\n' + line)
+    with pytest.raises(InputError, match=message):
+        load_eval_set(path)
+
+
+def test_a_retrieval_line_needs_its_gold_id_as_text(tmp_path) -> None:
+    from bot.evaluate import load_eval_set
+    from ingest.errors import InputError
+
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"query": "giá vàng", "gold_id": "a1"}\n{"query": "x", "gold_id": 7}\n')
+    with pytest.raises(InputError, match=r"r\.jsonl:2: field 'gold_id' must be a non-empty"):
+        load_eval_set(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -41,6 +41,20 @@ def _date(value: str | None, name: str) -> datetime | None:
     if parsed is None:
         raise InputError(f"{name} {value!r} is not a date; use 2021-01-19 or 19/01/2021")
     return parsed
+
+
+def stdin_lines() -> Iterator[str]:
+    """Standard input's lines as UTF-8; bytes that are not UTF-8 become '�', and say so."""
+    for n, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", errors="replace")
+            show(
+                err,
+                (f"line {n} of standard input is not UTF-8: its bad bytes read as '�'", "yellow"),
+            )
+        yield line.rstrip("\r\n")
 
 
 def _open(k: int | None = None) -> App:
@@ -139,7 +153,7 @@ def ask(
     filt = _filter(since, until, site, source)
     with _open(k) as app:
         responder = app.responder
-        questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
+        questions = stdin_lines() if question == "-" else [question]
         for q in questions:
             if as_json:  # one object per question, never streamed
                 answer = responder.answer(q, filt=filt)
