@@ -255,3 +255,17 @@ def test_a_huge_jsonl_line_is_skipped_without_being_read_whole(tmp_path: Path) -
     assert [a.title for a in articles] == ["Tin", "Tin khác"]
     assert [(p.line, p.message) for p in report.failed] == [(2, "line is over 5 MiB")]
     assert peak < 3 * MAX_LINE_BYTES  # the 30 MiB line was never held whole
+
+
+def test_noscript_text_is_not_article_text(tmp_path: Path) -> None:
+    page = tmp_path / "gia_lua.html"
+    page.write_text(
+        "<html><head><title>Giá lúa tăng</title></head><body><article><h1>Giá lúa tăng</h1>"
+        "<noscript>Vui lòng bật JavaScript để xem trang.</noscript>"
+        "<p>Giá lúa tại Đồng bằng sông Cửu Long tăng 500 đồng mỗi kg trong tuần qua.</p>"
+        "<p>Nông dân phấn khởi vì vụ lúa đông xuân được mùa được giá năm nay.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    (article,) = iter_articles([page], LoadReport())
+    assert "JavaScript" not in article.text and "500 đồng" in article.text

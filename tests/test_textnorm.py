@@ -110,3 +110,18 @@ def test_binary_noise_is_not_text_but_short_or_symbolic_text_is() -> None:
     assert not looks_like_text(noise)
     assert looks_like_text("---\nauthor: x\n---")
     assert looks_like_text("Bảng: 12,5% | 13,1% | 14,0%\n" * 3)
+
+
+def test_control_characters_part_words_and_invisible_marks_join_them() -> None:
+    from ingest.text.textnorm import normalize_text
+
+    assert normalize_text("là\x01Bí thư\x7fHuyện") == "là Bí thư Huyện"
+    assert normalize_text("Bí\u200b thư\u00adHuyện\ufeff") == "Bí thưHuyện"
+
+
+def test_a_pasted_question_is_read_as_text() -> None:
+    from ingest.text.textnorm import question_text
+
+    assert question_text("<b>Ai</b> là Chủ tịch &amp; Bí thư?") == "Ai là Chủ tịch & Bí thư?"
+    assert question_text("Giá dưới <5 triệu> hay < 5 triệu?") == "Giá dưới <5 triệu> hay < 5 triệu?"
+    assert question_text("Ai là\x01Bí thư?") == "Ai là Bí thư?"

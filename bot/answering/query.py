@@ -46,7 +46,12 @@ from bot.answering.lexicon import (
     folded,
     padded_words,
 )
-from ingest.text.textnorm import has_diacritics, normalize_query, strip_diacritics
+from ingest.text.textnorm import (
+    has_diacritics,
+    normalize_query,
+    question_text,
+    strip_diacritics,
+)
 
 
 class Intent(Enum):
@@ -142,7 +147,7 @@ def answer_type(text: str, accented: bool) -> AnswerType:
 
 def analyse(question: str) -> Query:
     """Normalise a question and derive everything answering needs of it."""
-    text = normalize_query(question).strip()
+    text = question_text(question).strip()
     if capitals_mark_nothing(text):
         text = text.lower()
     accented = has_diacritics(text)

@@ -125,13 +125,28 @@ def load_markdown(path: Path) -> Article:
     )
 
 
+def _without_noscript(html: str) -> Any:
+    """The page as a tree without its <noscript> parts, which trafilatura keeps as text
+    ('Vui lòng bật JavaScript…'); the text itself when it does not parse as HTML."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    for element in list(tree.iter("noscript")):
+        element.drop_tree()
+    return tree
+
+
 def load_html(path: Path) -> Article:
     """An HTML page: main text and metadata by trafilatura."""
     import trafilatura
 
     html = _read_text(path, MAX_PAGE_BYTES * 4, prose=False)
     doc = trafilatura.bare_extraction(
-        html,
+        _without_noscript(html),
         with_metadata=True,
         include_comments=False,
         include_tables=True,

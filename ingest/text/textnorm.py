@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import unicodedata
@@ -10,7 +11,10 @@ log = logging.getLogger(__name__)
 
 # Tone marks that sit on a vowel in Vietnamese (grave, acute, hook, tilde, dot below).
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2060\ufeff\u00ad]")
+# Control characters separate words (a space); invisible marks sit inside them (nothing).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _MOJIBAKE_HINT = re.compile(r"(?:Ã.|Ä.|Æ.|á[º»]|â€)")
 
@@ -42,7 +46,7 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
-    text = _CONTROL.sub("", text)
+    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(lines)
 
@@ -50,6 +54,12 @@ def normalize_text(text: str) -> str:
 def normalize_query(text: str) -> str:
     """The form of a query or passage used for matching (not for display)."""
     return canonical_tones(normalize_text(text))
+
+
+def question_text(text: str) -> str:
+    """A question as typed or pasted, as text: HTML tags dropped and entities read
+    ('<b>Ai</b> là…', '&amp;'), then normalised for matching."""
+    return normalize_query(html.unescape(_TAG.sub(" ", text)))
 
 
 def strip_diacritics(text: str) -> str:
