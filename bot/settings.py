@@ -129,6 +129,23 @@ class LLMSettings(BaseModel):
         return self.timeout or (600.0 if self.runs_locally else 30.0)
 
 
+class WatchSettings(BaseModel):
+    """VNQA_WATCH_*: following sites (``vnqa sources``, ``vnqa watch``) and fetching pages."""
+
+    interval: float = Field(900.0, ge=1.0, le=7 * 24 * 3600)  # seconds between two polls
+    contact: str = ""  # an address or URL for site owners, sent in the User-Agent
+    delay: float = Field(1.0, ge=0.0, le=600.0)  # seconds between two requests to one host
+    timeout: float = Field(15.0, gt=0.0, le=600.0)  # to connect, and between two reads
+    max_mb: float = Field(5.0, gt=0.0, le=1024.0)  # the largest page or feed fetched
+    concurrency: int = Field(4, ge=1, le=64)  # requests in flight (one per host at a time)
+    retries: int = Field(2, ge=0, le=10)  # after a 5xx or a timeout, with backoff
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent, naming vnqa and, when set, the contact."""
+        return f"vnqa/0.1 (+{self.contact})" if self.contact.strip() else "vnqa/0.1"
+
+
 class TelegramSettings(BaseModel):
     """VNQA_TELEGRAM_*: the bot's token, Bot API server, access rules and limits."""
 
@@ -139,6 +156,7 @@ class TelegramSettings(BaseModel):
     admins: TelegramIds = frozenset()  # user ids allowed /stats
     rate_limit: int = Field(5, ge=1, le=1000)  # questions per user per minute
     history_minutes: float = Field(30.0, gt=0, le=24 * 60)
+    watch: bool = False  # run the watcher in the bot's process, every VNQA_WATCH_INTERVAL
 
     @field_validator("allowed_users", "allowed_chats", "admins", mode="before")
     @classmethod
@@ -188,6 +206,7 @@ class Settings(BaseSettings):
     history_turns: int = Field(6, ge=0, le=50)  # follow-up memory, in chat and in Telegram
 
     llm: LLMSettings = LLMSettings()
+    watch: WatchSettings = WatchSettings()
     telegram: TelegramSettings = TelegramSettings()
 
     @field_validator("data_dir", "model_dir", "min_support", mode="before")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from ingest.sources.loaders import LoadReport, Problem, iter_articles
 from ingest.sources.paths import exists
 from ingest.store.store import Item, Store
 from ingest.text.chunk import Chunker
+from ingest.web.urls import is_url
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ class _NoProgress:
         pass
 
 
+# Given a batch's article ids, statements to run in the transaction that commits them.
+Also = Callable[[list[str]], Callable[[sqlite3.Connection], None]]
+
+
 @dataclass
 class IngestSummary:
     """What one ingest run did."""
@@ -61,6 +67,9 @@ class IngestSummary:
     embed_seconds: float = 0.0
     interrupted: bool = False
     problems: list[Problem] = field(default_factory=list)
+    settled: set[str] = field(default_factory=set)  # ids now stored as given (new or not)
+    fetched: int = 0  # web pages fetched whole
+    not_modified: int = 0  # web pages the server said had not changed (one 304 each)
 
     @property
     def chunks_per_second(self) -> float:
@@ -105,10 +114,26 @@ class Ingestor:
     ) -> IngestSummary:
         """Ingest every article under ``paths``; on Ctrl-C, committed batches stay and the rest
         is repaired by the next run."""
+        report = LoadReport()
+        return self.run_articles(iter_articles(paths, report), report, prune=prune,
+                                 progress=progress)  # fmt: skip
+
+    def run_articles(
+        self,
+        articles: Iterable[Article],
+        report: LoadReport,
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
+        also: Also | None = None,
+        text_once: bool = False,
+    ) -> IngestSummary:
+        """Ingest ``articles`` (their loader's problems in ``report``). ``also(doc_ids)`` gives
+        statements to commit with each written batch; ``text_once`` skips an article whose
+        text another article has already (a page reached by two URLs)."""
         progress = progress or _NoProgress()
         summary = IngestSummary()
         began = time.perf_counter()
-        report = LoadReport()
         with self.store.writer_lock():
             self.store.catalog.verify()
             try:
@@ -116,11 +141,11 @@ class Ingestor:
                 summary.reembedded = self.store.repair_vectors(lambda: self.embedder.encode)
                 had = self.store.catalog.chunk_count()
                 summary.converted = self.store.settle(progress.converting) and bool(had)
-                todo, seen = self._select(iter_articles(paths, report), summary)
+                todo, seen = self._select(articles, summary, text_once)
                 if prune:
                     summary.pruned = self._prune(report, seen, summary)
                 progress.start(len(todo))
-                self._write_all(todo, summary, progress)
+                self._write_all(todo, summary, progress, also)
             except KeyboardInterrupt:
                 summary.interrupted = True
         summary.failed += len(report.failed)
@@ -130,7 +155,7 @@ class Ingestor:
         return summary
 
     def _select(
-        self, articles: Iterable[Article], summary: IngestSummary
+        self, articles: Iterable[Article], summary: IngestSummary, text_once: bool = False
     ) -> tuple[list[tuple[Article, str, bool]], set[str]]:
         """Articles to write, with their hash and whether they replace a stored version.
 
@@ -138,6 +163,7 @@ class Ingestor:
         without re-embedding.
         """
         stored = self.store.catalog.hashes()
+        texts = {h.split(".")[0]: d for d, h in stored.items()} if text_once else {}
         todo: list[tuple[Article, str, bool]] = []
         retag: list[tuple[Article, str]] = []
         seen: set[str] = set()
@@ -153,9 +179,13 @@ class Ingestor:
                 continue
             seen.add(article.doc_id)
             digest = article.content_hash(self.salt)
+            if text_once and _text_elsewhere(article, digest, texts):
+                summary.duplicates += 1
+                continue  # the same page under another URL: stored once
             old = stored.get(article.doc_id, "")
             if old == digest:
                 summary.unchanged += 1
+                summary.settled.add(article.doc_id)
             elif old.split(".")[0] == digest.split(".")[0]:
                 retag.append((article, digest))
             else:
@@ -163,6 +193,7 @@ class Ingestor:
         if retag:
             self.store.update_metadata(retag)
             summary.updated += len(retag)
+            summary.settled.update(a.doc_id for a, _ in retag)
         return todo, seen
 
     def _prune(self, report: LoadReport, seen: set[str], summary: IngestSummary) -> int:
@@ -171,8 +202,8 @@ class Ingestor:
         unclean = {p.path for p in report.failed}
         gone, unknown = [], set()
         for doc_id, origin in self.store.catalog.origins().items():
-            if doc_id in seen:
-                continue
+            if doc_id in seen or is_url(origin):
+                continue  # a web article is no file: it goes when its source says so
             there = exists(origin)
             if there is None:
                 unknown.add(origin)
@@ -187,7 +218,11 @@ class Ingestor:
         return len(gone)
 
     def _write_all(
-        self, todo: list[tuple[Article, str, bool]], summary: IngestSummary, progress: Progress
+        self,
+        todo: list[tuple[Article, str, bool]],
+        summary: IngestSummary,
+        progress: Progress,
+        also: Also | None = None,
     ) -> None:
         if not todo:
             return
@@ -199,11 +234,20 @@ class Ingestor:
             t0 = time.perf_counter()
             vectors = self.embedder.encode(texts)
             summary.embed_seconds += time.perf_counter() - t0
-            self.store.write(items, vectors, [a.doc_id for a, _, old in batch if old])
+            replacing = [a.doc_id for a, _, old in batch if old]
+            extra = also([a.doc_id for a, _, _ in batch]) if also else None
+            self.store.write(items, vectors, replacing, also=extra)
+            summary.settled.update(a.doc_id for a, _, _ in batch)
             summary.updated += sum(1 for *_, old in batch if old)
             summary.new += sum(1 for *_, old in batch if not old)
             summary.chunks += len(texts)
             progress.advance(len(batch), len(texts))
+
+
+def _text_elsewhere(article: Article, digest: str, texts: dict[str, str]) -> bool:
+    """Whether a web article's text is stored, or was met in this run, under another id."""
+    first = texts.setdefault(digest.split(".")[0], article.doc_id)
+    return first != article.doc_id and is_url(article.origin)
 
 
 PROBLEM_LOG = "ingest-problems.log"

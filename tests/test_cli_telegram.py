@@ -91,3 +91,40 @@ def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowe
         _, stderr = bot.communicate(timeout=60)
     assert bot.returncode == 0 and TOKEN not in stderr
     assert ("the bot answers everyone" in stderr) == (not allowed)
+
+
+def test_the_bot_can_follow_sources_in_its_own_process(tmp_path, e5_dir, run_fake) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.fake_news_site import news_site
+    from tests.fake_telegram import FakeTelegram
+
+    fast = {"VNQA_WATCH_DELAY": "0", "VNQA_WATCH_TIMEOUT": "1", "VNQA_WATCH_RETRIES": "0"}
+    with FakeTelegram() as api, news_site(3) as site:
+        assert run_fake("sources", "add", site.base + "/atom.xml", **fast).returncode == 0
+        env = (
+            run_fake.env
+            | fast
+            | {
+                "VNQA_TELEGRAM_TOKEN": TOKEN,
+                "VNQA_TELEGRAM_BASE_URL": api.base_url,
+                "VNQA_TELEGRAM_WATCH": "true",
+                "VNQA_WATCH_INTERVAL": "1",
+                "VNQA_LOG_LEVEL": "INFO",
+            }
+        )
+        argv = [sys.executable, "-m", "bot.frontends.cli", "telegram"]
+        bot = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        articles = 0
+        while articles < 3 and time.monotonic() < deadline and bot.poll() is None:
+            time.sleep(0.5)
+            articles = json.loads(run_fake("stats", "--json").stdout)["articles"]
+        bot.send_signal(signal.SIGTERM)
+        _, stderr = bot.communicate(timeout=60)
+    assert articles == 3, stderr[-2000:]
+    assert "poll: 3 new" in stderr and TOKEN not in stderr

@@ -115,7 +115,7 @@ def test_crash_inside_a_write_is_repaired_by_the_next_run(
     ingestor, _ = make_ingestor(store)
     real_replace = store.catalog.replace_articles
 
-    def crash(items):  # vectors are in Chroma, the SQLite commit never happens
+    def crash(items, also=None):  # vectors are in Chroma, the SQLite commit never happens
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(store.catalog, "replace_articles", crash)

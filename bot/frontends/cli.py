@@ -89,6 +89,8 @@ def _print_summary(s: IngestSummary, verbose: bool, problem_log: Path | None) ->
     if s.embed_seconds:
         rate += f"; embedding {s.embed_seconds:.1f} s = {s.chunks / s.embed_seconds:.1f} chunks/s"
     show(out, ("chunks written", "bold"), f": {s.chunks} in {s.seconds:.1f} s ({rate})")
+    if s.fetched or s.not_modified:
+        out.print(f"web pages: {s.fetched} fetched, {s.not_modified} not modified (304)")
     if s.recovered:
         out.print(f"recovered {s.recovered} articles left half-written by an interrupted run")
     if s.reembedded:
@@ -119,8 +121,10 @@ def _interrupt(signum: int, frame: object) -> None:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path],
-        typer.Argument(help="Files or folders of articles (.txt .md .html .json .jsonl)."),
+        list[str],
+        typer.Argument(
+            help="Files or folders of articles (.txt .md .html .json .jsonl), or page URLs."
+        ),
     ],
     prune: Annotated[
         bool,
@@ -140,7 +144,7 @@ def ingest(
     # A service manager's SIGTERM stops ingest as cleanly as Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        summary = app.ingestor().run(paths, prune=prune, progress=progress)
+        summary = app.ingest(paths, prune=prune, progress=progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.stop()
@@ -184,6 +188,10 @@ def stats(
         info = store.stats() | {
             "embedding_model": embedding_model_name(settings),
             "location": settings.chroma_url or str(settings.data_dir),
+            "sources": [
+                {k: v for k, v in dataclasses.asdict(s).items() if k != "validators"}
+                for s in app.sources()
+            ],
         }
         if check:
             store.verify()
@@ -223,6 +231,10 @@ def _print_stats(info: dict) -> None:
     )
     show(out, ("store", bold), f": {info['location']}, {info['size_bytes'] / 2**20:.1f} MiB")
     show(out, ("full-text engine", bold), f": {info['lexical_engine']}")
+    for s in info["sources"]:
+        show(out, ("source", bold), f": {s['url']} ({s['kind'] or '?'}), {s['articles']} articles,"
+             f" last poll {s['last_poll'] or '—'}, last success {s['last_ok'] or '—'}"
+             + (f", last error: {s['last_error']}" if s["last_error"] else ""))  # fmt: skip
     if "consistency" in info:
         c = info["consistency"]
         verdict = ("consistent", "green") if c["ok"] else ("INCONSISTENT", "red")
@@ -265,12 +277,14 @@ def _repairs(c: dict, info: dict) -> list[str]:
 
 
 def _register_answer_commands() -> None:
-    from bot.frontends import cli_answer
+    from bot.frontends import cli_answer, cli_web
 
     app.command("ask")(cli_answer.ask)
     app.command("chat")(cli_answer.chat)
     app.command("eval")(cli_answer.evaluate)
     app.command("telegram")(_telegram)
+    app.add_typer(cli_web.sources_app, name="sources")
+    app.command("watch")(cli_web.watch)
 
 
 def _telegram() -> None:

@@ -8,11 +8,16 @@ import logging
 import os
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.frontends.cli_common import settings_from_env
 from bot.redact import redact
+from bot.settings import Settings
 from ingest.errors import ConfigError, VnqaError
 from ingest.store.port import StoreReader
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +88,35 @@ def state_file(data_dir: Path) -> Path | None:
     return None
 
 
+def schedule_watch(application: Application, settings: Settings) -> None:
+    """Poll the followed sources every VNQA_WATCH_INTERVAL on PTB's JobQueue, in a worker
+    thread, writing the store as ``vnqa watch`` does (the bot's answers see the new articles
+    within VNQA_REFRESH_SECONDS)."""
+    from bot.app import App
+
+    if application.job_queue is None:  # pragma: no cover - the dependency is declared
+        raise ConfigError("VNQA_TELEGRAM_WATCH needs python-telegram-bot[job-queue] installed")
+
+    def poll() -> str:
+        with App(settings, readonly=False) as app:
+            if not app.sources():
+                return "no sources followed; add one with: vnqa sources add URL"
+            s = app.poll()
+        return (
+            f"poll: {s.new} new, {s.updated} updated, {s.not_modified} not modified, "
+            f"{s.failed} failed ({s.seconds:.1f} s)"
+        )
+
+    async def job(context: object) -> None:
+        try:
+            log.info("%s", await asyncio.to_thread(poll))
+        except VnqaError as exc:
+            log.warning("watch: %s", redact(str(exc)))
+
+    application.job_queue.run_repeating(job, interval=settings.watch.interval, first=1.0)
+    log.info("following sources every %.0f s in this process", settings.watch.interval)
+
+
 def run_telegram() -> None:
     """Start the bot with long polling (Ctrl-C or SIGTERM stops it cleanly)."""
     from bot.app import App
@@ -114,6 +148,8 @@ def run_telegram() -> None:
         application = bot.application(
             token, settings.telegram.base_url or None, state_file(settings.data_dir)
         )
+        if settings.telegram.watch:
+            schedule_watch(application, settings)
         application.run_polling(
             stop_signals=(signal.SIGINT, signal.SIGTERM), drop_pending_updates=False
         )

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from ingest.models import Article
 from ingest.sources.clean import clean_page
 from ingest.sources.dates import parse_date
+from ingest.sources.html_page import article_from_html
 from ingest.sources.paths import one_line, path_text
 from ingest.sources.records import parse_record
 from ingest.text.textnorm import decode_bytes, looks_like_text, normalize_text
@@ -125,49 +126,10 @@ def load_markdown(path: Path) -> Article:
     )
 
 
-def _without_noscript(html: str) -> Any:
-    """The page as a tree without its <noscript> parts, which trafilatura keeps as text
-    ('Vui lòng bật JavaScript…'); the text itself when it does not parse as HTML."""
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        tree = lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return html
-    for element in list(tree.iter("noscript")):
-        element.drop_tree()
-    return tree
-
-
 def load_html(path: Path) -> Article:
     """An HTML page: main text and metadata by trafilatura."""
-    import trafilatura
-
     html = _read_text(path, MAX_PAGE_BYTES * 4, prose=False)
-    doc = trafilatura.bare_extraction(
-        _without_noscript(html),
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S", "original_date": True},
-    )
-    if doc is None or not (doc.text or "").strip():
-        raise ValueError("no article text found in the HTML")
-    title = normalize_text(doc.title or "")
-    lines = normalize_text(doc.text).split("\n")
-    if lines and lines[0].strip() == title:
-        lines = lines[1:]
-    return Article(
-        doc_id=_file_doc_id(path),
-        title=title,
-        text="\n".join(lines).strip(),
-        source=doc.url or path_text(path),
-        published=parse_date(doc.date),
-        author=doc.author,
-        site=doc.sitename or doc.hostname,
-        origin=path_text(path),
-    )
+    return article_from_html(html, doc_id=_file_doc_id(path), origin=path_text(path))
 
 
 def article_from_record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,8 +192,13 @@ class Catalog(FullTextSearch):
                 "INSERT OR REPLACE INTO pending VALUES(?, ?)", [(d, op) for d in doc_ids]
             )
 
-    def replace_articles(self, items: list[tuple[Article, str, list[Chunk]]]) -> None:
-        """Atomically store articles with their chunks and clear their journal entries."""
+    def replace_articles(
+        self,
+        items: list[tuple[Article, str, list[Chunk]]],
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """Atomically store articles with their chunks and clear their journal entries
+        (``also`` adds statements of its own to the same transaction)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as db:
             self._delete_rows(db, [a.doc_id for a, _, _ in items])
@@ -227,6 +232,8 @@ class Catalog(FullTextSearch):
                         (cur.lastrowid, *fts_fields(c)),
                     )
             db.executemany("DELETE FROM pending WHERE doc_id=?", [(a.doc_id,) for a, _, _ in items])
+            if also is not None:
+                also(db)
 
     def update_metadata(self, articles: list[tuple[Article, str]]) -> None:
         """Replace what is shown of articles (source, author, site, origin) and their hash."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -161,8 +162,15 @@ class Store:
             yield
             self._generation = self.catalog.generation()  # our own writes need no reload
 
-    def write(self, items: list[Item], vectors: np.ndarray, replacing: list[str]) -> None:
-        """Store articles with their chunk vectors (rows of ``vectors``, in chunk order)."""
+    def write(
+        self,
+        items: list[Item],
+        vectors: np.ndarray,
+        replacing: list[str],
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """Store articles with their chunk vectors (rows of ``vectors``, in chunk order);
+        ``also`` runs in the transaction that commits them."""
         doc_ids = [a.doc_id for a, _, _ in items]
         self.catalog.mark_pending(doc_ids, "upsert")
         ids = [c.chunk_id for _, _, chunks in items for c in chunks]
@@ -174,7 +182,7 @@ class Store:
                 self.vectors.upsert(ids, vectors, metas)
             rows = [(c.chunk_id, c.doc_id, fts_fields(c)[1]) for _, _, cs in items for c in cs]
             self.lexical.replace(doc_ids, rows)
-            self.catalog.replace_articles(items)
+            self.catalog.replace_articles(items, also)
 
     def update_metadata(self, articles: list[tuple[Article, str]]) -> None:
         """Re-tag articles whose text is unchanged: new metadata, same vectors.

@@ -1,0 +1,1 @@
+"""News from the web: pages by URL, and the feeds and sitemaps of sites to follow."""
