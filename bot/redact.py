@@ -8,6 +8,7 @@ records are redacted whole when created, and the process's stdout and stderr are
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -15,6 +16,13 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 MASK = "<secret>"
+# Who wrote to the bot, as the Telegram libraries log it at DEBUG (raw updates): ids and names
+# are masked in their records, so no user id reaches a log in clear.
+PEOPLE_LOGGERS = ("telegram", "httpx", "httpcore", "apscheduler")
+_PEOPLE = re.compile(
+    r"""(?P<key>(?<!\w)['"]?(?:id|user_id|chat_id|first_name|last_name|username)['"]?\s*[:=]\s*)"""
+    r"""(?P<value>-?\d+|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+)
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 MIN_SECRET_CHARS = 6  # shorter values would mask ordinary words
@@ -27,6 +35,11 @@ def register_secret(secret: str) -> None:
     with _LOCK:
         _SECRETS.update({secret, quote(secret, safe=""), quote(secret)})
     _install()
+
+
+def mask_people(text: str) -> str:
+    """``text`` with Telegram users' ids and names masked."""
+    return _PEOPLE.sub(lambda m: f"{m.group('key')}<user>", text)
 
 
 def redact(text: str) -> str:
@@ -57,10 +70,11 @@ def _redacting_factory(previous: Callable[..., logging.LogRecord]) -> Callable[.
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        if not _SECRETS:
+        people = record.name.startswith(PEOPLE_LOGGERS)
+        if not _SECRETS and not people:
             return record
         message = record.getMessage() if isinstance(record.msg, str) else str(record.msg)
-        record.msg, record.args = redact(message), ()
+        record.msg, record.args = redact(mask_people(message) if people else message), ()
         if record.exc_info and record.exc_info[0] is not None:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         if record.stack_info:

@@ -98,9 +98,11 @@ class FakeTelegram(_Loopback):
             self.refuse_html -= bool(refuse)
         if refuse:
             return _Refusal("Bad Request: can't parse entities: unsupported start tag")
-        if method == "sendMessage":
+        if method in ("sendMessage", "editMessageText"):
+            message_id = params.get("message_id") or next(self.ids)
+            params["_message_id"] = message_id  # which message it was, for the tests
             return {
-                "message_id": next(self.ids),
+                "message_id": message_id,
                 "date": int(time.time()),
                 "from": BOT,
                 "chat": {"id": params["chat_id"], "type": "private"},
@@ -128,6 +130,7 @@ class FakeTelegram(_Loopback):
         reply_to_bot: bool = False,
         kind: str = "message",
         caption: str | None = None,
+        reply_to: int | None = None,
     ) -> None:
         """Queue a user's message (``kind`` 'edited_message' for an edit; ``caption`` for a
         photo's), with the entities Telegram gives commands and @mentions."""
@@ -155,9 +158,9 @@ class FakeTelegram(_Loopback):
             }  # fmt: skip
         if kind == "edited_message":
             msg["edit_date"] = int(time.time())
-        if reply_to_bot:
+        if reply_to_bot or reply_to is not None:
             msg["reply_to_message"] = {
-                "message_id": 1,
+                "message_id": reply_to or 1,
                 "date": 0,
                 "text": "…",
                 "from": BOT,
@@ -165,6 +168,27 @@ class FakeTelegram(_Loopback):
             }
         with self.lock:
             self.updates.append({"update_id": next(self.ids), kind: msg})
+
+    def tap(self, data: str, message_id: int, *, user: int = 1, chat: int = 1) -> str:
+        """Queue a tap on a button of the bot's message; returns the callback query's id."""
+        query_id = str(next(self.ids))
+        message = {"message_id": message_id, "date": int(time.time()), "from": BOT,
+                   "chat": {"id": chat, "type": "private"}, "text": "…"}  # fmt: skip
+        query = {
+            "id": query_id,
+            "from": {"id": user, "is_bot": False, "first_name": f"U{user}"},
+            "message": message,
+            "chat_instance": "ci",
+            "data": data,
+        }
+        with self.lock:
+            self.updates.append({"update_id": next(self.ids), "callback_query": query})
+        return query_id
+
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
+        """The parameters of every call of ``method``, in order."""
+        with self.lock:
+            return [p for m, p in self.calls if m == method]
 
     def sent(self, chat: int | None = None) -> list[str]:
         """Texts the bot sent, in order (to one chat, if given)."""

@@ -70,6 +70,7 @@ class Answer:
     note: str | None = None  # e.g. why generative mode fell back to extractive
     question: str = ""  # the question as answered (after follow-up rewriting)
     span: str | None = None  # the short answer, verbatim from the first citation's quote
+    score: float | None = None  # how sure the reader is of it (a probability), if it says
 
     def to_json(self, asked: str) -> dict[str, Any]:
         """The stable JSON form used by ``vnqa ask --json``: one object per question."""

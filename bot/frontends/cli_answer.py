@@ -16,20 +16,20 @@ from bot.frontends.strings import (
     AUTHOR,
     CHAT_BANNER,
     NEW_CONVERSATION,
+    NO_ANSWER_TO_VOTE,
     NO_SOURCES,
     PUBLISHED,
     QUOTE,
     SOURCE,
     SOURCES_HEADING,
+    THANKS,
 )
 from ingest.errors import InputError
 
 if TYPE_CHECKING:
     from bot.answering.answer import Answer
-    from bot.answering.responder import Responder
     from bot.app import App
     from ingest.models import SearchFilter
-    from ingest.store.port import StoreReader
 
 
 def _date(value: str | None, name: str) -> datetime | None:
@@ -179,6 +179,7 @@ def chat(
     filt = _filter(since, until, site, source)
     with _open(k) as app:
         session = Session(max_turns=app.settings.history_turns)
+        votes = _ChatVotes(app)
         err.print(CHAT_BANNER)
         while True:
             try:
@@ -190,8 +191,43 @@ def chat(
                 err.print(NEW_CONVERSATION)
             elif line == "/sources":
                 _print_sources(session.last)
+            elif line.startswith((":+", ":-")):
+                err.print(votes.vote(line))
             elif line:
-                print_answer(_answer_streamed(session.ask, app, app.responder.answer, line, filt))
+                answer = _answer_streamed(session.ask, app, app.responder.answer, line, filt)
+                print_answer(answer)
+                votes.keep(line, answer)
+        votes.close()
+
+
+class _ChatVotes:
+    """':+' and ':- reason' after an answer: the same records Telegram's buttons keep, the
+    user being this machine's user (hashed)."""
+
+    def __init__(self, app: App) -> None:
+        import getpass
+
+        kept = app.feedback()
+        self.store, keys = kept if kept else (None, None)
+        self.user = keys.user(f"cli:{getpass.getuser()}") if keys else ""
+        self.last: int | None = None
+
+    def keep(self, asked: str, answer: Answer) -> None:
+        if self.store is not None:
+            self.last = self.store.give(asked, answer, "cli")
+
+    def vote(self, line: str) -> str:
+        if self.store is None or self.last is None:
+            return NO_ANSWER_TO_VOTE
+        down, reason = line.startswith(":-"), line[2:].strip()
+        self.store.vote(self.last, self.user, -1 if down else 1)
+        if down and reason:
+            self.store.reason(self.last, self.user, reason)
+        return THANKS
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
 
 def _print_sources(answer: Answer | None) -> None:
@@ -208,91 +244,3 @@ def _print_sources(answer: Answer | None) -> None:
             out.print("    " + AUTHOR.format(author=c.author))
         out.print("    " + SOURCE.format(source=c.source))
         out.print("    " + QUOTE.format(quote=defuse_markers(c.quote)))
-
-
-def evaluate(
-    file: Annotated[
-        Path,
-        typer.Argument(help="A .jsonl eval set: questions with answers, or queries with gold_id."),
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-) -> None:
-    """Score a question set (answers, citations, refusals) or a retrieval set (MRR, recall)."""
-    from bot.evaluate import load_eval_set
-
-    kind, rows = load_eval_set(file)
-    with _open() as app:
-        if kind == "retrieval":
-            result = _eval_retrieval(app.responder, rows)
-        else:
-            result = _eval_qa(app.responder, app.store, rows)
-    if as_json:
-        out.print_json(json.dumps(result, ensure_ascii=False))
-    else:
-        _print_eval(result)
-
-
-def _eval_qa(responder: Responder, store: StoreReader, rows: list[dict]) -> dict:
-    from bot.evaluate import score_qa
-
-    def quote_ok(citation) -> bool:
-        article = store.article(citation.doc_id)
-        return article is not None and (
-            citation.quote in article.text or citation.quote in (article.title, article.author)
-        )
-
-    report = score_qa(responder.answer, rows, quote_ok)
-    failures = [r for r in report.rows if not r["correct"]]
-    return {
-        "kind": "qa",
-        **report.summary(),
-        "failures": [{"id": r["id"], "answer": r["answer"][:200]} for r in failures],
-    }
-
-
-def _eval_retrieval(responder: Responder, rows: list[dict]) -> dict:
-    from bot.evaluate import retrieval_table
-
-    table = [
-        {
-            "mode": s.mode,
-            "diacritics": s.diacritics,
-            "mrr@10": round(s.mrr, 3),
-            "recall@10": round(s.recall, 3),
-        }
-        for s in retrieval_table(responder.retriever, rows)
-    ]
-    fusion = responder.retriever.fusion
-    return {"kind": "retrieval", "queries": len(rows), "fusion": fusion, "results": table}
-
-
-def _print_eval(result: dict) -> None:
-    if result["kind"] == "retrieval":
-        out.print(f"{result['queries']} queries, fusion {result['fusion']}")
-        out.print(f"{'mode':8} {'diacritics':10} {'MRR@10':>7} {'R@10':>6}")
-        for r in result["results"]:
-            out.print(
-                f"{r['mode']:8} {'yes' if r['diacritics'] else 'no':10} "
-                f"{r['mrr@10']:7.3f} {r['recall@10']:6.3f}"
-            )
-        return
-    for key in (
-        "questions",
-        "answer_correct",
-        "gold_source_cited",
-        "refusals_correct",
-        "verbatim_quotes",
-        "answerable_correct",
-        "unanswerable_refused",
-        "false_refusals",
-        "token_f1",
-        "token_f1_answered",
-        "median_answer_words",
-        "latency_ms_p50",
-        "latency_ms_p95",
-    ):
-        out.print(f"{key:20} {result[key]}")
-    for kind, r in result["per_type"].items():
-        out.print(f"  {kind:16} n={r['n']:<3} correct={r['correct']}")
-    for f in result["failures"]:
-        show(err, (f"✗ {f['id']}", "yellow"), f": {f['answer']}")

@@ -121,6 +121,7 @@ def run_telegram() -> None:
     """Start the bot with long polling (Ctrl-C or SIGTERM stops it cleanly)."""
     from bot.app import App
     from bot.frontends.telegram import Policy, VnqaBot
+    from bot.frontends.telegram_feedback import Buttons
 
     settings = settings_from_env()
     token = settings.telegram.token.get_secret_value()
@@ -144,7 +145,9 @@ def run_telegram() -> None:
             "VNQA_TELEGRAM_ALLOWED_CHATS to keep it to people you choose"
         )
     with App(settings) as app:
-        bot = VnqaBot(app.warm_up(), policy, about=lambda: about_text(app.store))
+        kept = app.feedback()
+        buttons = Buttons(*kept) if kept else None
+        bot = VnqaBot(app.warm_up(), policy, about=lambda: about_text(app.store), buttons=buttons)
         application = bot.application(
             token, settings.telegram.base_url or None, state_file(settings.data_dir)
         )

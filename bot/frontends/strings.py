@@ -15,13 +15,23 @@ ASK_USAGE = "Cách dùng: /ask câu hỏi của bạn"
 OPEN_CONVERSATIONS = "Cuộc trò chuyện đang mở: {count}"
 CHAT_BANNER = (
     "Hỏi gì cũng được về các bài viết. /sources: nguồn đầy đủ · /new: hỏi lại từ đầu "
-    "· Ctrl-D: thoát"
+    "· :+ / :- lý do: đánh giá câu trả lời · Ctrl-D: thoát"
 )
+NO_ANSWER_TO_VOTE = "Chưa có câu trả lời nào để đánh giá."
 SOURCES_HEADING = "Nguồn"
 PUBLISHED = "Ngày đăng: {when}"
 AUTHOR = "Tác giả: {author}"
 SOURCE = "Nguồn: {source}"
 QUOTE = "Trích: “{quote}”"
+SHOW_QUOTES = "📄 Trích dẫn"
+HIDE_QUOTES = "📄 Ẩn trích dẫn"
+THANKS = "Cảm ơn bạn đã góp ý!"
+ANSWER_GONE = "Câu trả lời này không còn được lưu."
+REASON_PROMPT = (
+    "Câu trả lời chưa đúng ở đâu? Bạn có thể trả lời tin này bằng một dòng (không bắt buộc)."
+)
+REASON_THANKS = "Đã ghi nhận lý do. Cảm ơn bạn!"
+VOTES_LINE = "Góp ý: {up} 👍, {down} 👎; {share:.0%} câu trả lời được đánh giá"
 COMMANDS = [
     ("ask", "Đặt câu hỏi (dùng được trong nhóm)"),
     ("sources", "Xem đầy đủ nguồn của câu trả lời gần nhất"),

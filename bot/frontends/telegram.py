@@ -16,17 +16,16 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import BotCommand, Message, MessageEntity, Update
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram import BotCommand, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    ApplicationHandlerStop,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -45,11 +44,13 @@ from bot.frontends.strings import (
     NOT_ALLOWED,
     ONLY_TEXT,
     OPEN_CONVERSATIONS,
-    RATE_LIMITED,
+    VOTES_LINE,
     WRITING,
 )
+from bot.frontends.telegram_feedback import Buttons
 from bot.frontends.telegram_format import answer_messages, plain, sources_messages
-from bot.frontends.telegram_state import ChatState, RateLimiter, Verdict
+from bot.frontends.telegram_gate import Gate, Policy, addressed
+from bot.frontends.telegram_state import ChatState
 from bot.redact import register_secret
 
 log = logging.getLogger(__name__)
@@ -57,36 +58,19 @@ EVICT_EVERY_SECONDS = 300.0  # how often idle chats are dropped from chat_data
 EDIT_EVERY_SECONDS = 1.0  # a streamed answer's message is edited at most this often
 
 
-@dataclass
-class Policy:
-    """Who may use the bot, how often, and how much history it keeps."""
-
-    allowed_users: frozenset[int] = frozenset()
-    allowed_chats: frozenset[int] = frozenset()
-    admins: frozenset[int] = frozenset()
-    per_minute: int = 5
-    history_turns: int = 6
-    history_seconds: float = 1800.0
-
-    def allowed(self) -> filters.BaseFilter:
-        """The allow-lists as a PTB filter: empty lists mean open."""
-        if not self.allowed_users and not self.allowed_chats:
-            return filters.ALL
-        parts = []
-        if self.allowed_users:
-            parts.append(filters.User(user_id=self.allowed_users))
-        if self.allowed_chats:
-            parts.append(filters.Chat(chat_id=self.allowed_chats))
-        return parts[0] if len(parts) == 1 else parts[0] | parts[1]
-
-
 class VnqaBot:
     """Adapts Telegram updates to a chat's ``Session`` and answers to HTML messages."""
 
-    def __init__(self, responder: Responder, policy: Policy, about: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        responder: Responder,
+        policy: Policy,
+        about: Callable[[], str],
+        buttons: Buttons | None = None,
+    ) -> None:
         self.responder, self.policy, self.about = responder, policy, about
-        self.limiter = RateLimiter(policy.per_minute)
-        self.strangers = RateLimiter(1)  # one refusal a window to those not allowed
+        self.buttons = buttons  # None: plain answers, no feedback
+        self.gate = Gate(policy)
         self._evicted_at = time.monotonic()
 
     def application(
@@ -109,7 +93,7 @@ class VnqaBot:
         app = builder.build()
         new = filters.UpdateType.MESSAGE  # an edit is not a new question
         ok = self.policy.allowed() & new
-        app.add_handler(TypeHandler(Update, self.gate), group=-1)
+        app.add_handler(TypeHandler(Update, self.gate.check), group=-1)
         app.add_handler(CommandHandler(["start", "help"], self.on_help, filters=ok))
         app.add_handler(CommandHandler("sources", self.on_sources, filters=ok))
         app.add_handler(CommandHandler("new", self.on_new, filters=ok))
@@ -120,25 +104,10 @@ class VnqaBot:
         other = ok & ~asked & ~filters.COMMAND & filters.ChatType.PRIVATE
         app.add_handler(MessageHandler(other, self.on_not_text))
         app.add_handler(MessageHandler(~self.policy.allowed() & new, self.on_not_allowed))
+        if self.buttons is not None:
+            app.add_handler(CallbackQueryHandler(self.buttons.on_button))
         app.add_error_handler(self.on_error)
         return app
-
-    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Count what a user addresses to the bot; stop what is over their limit, after one
-        word to them a window (or none at all)."""
-        user, message = update.effective_user, update.message
-        if user is None or message is None or not self._addressed(update, context):
-            return  # edits, and chatter in groups, are not answered: nothing to count
-        if not self.policy.allowed().check_update(update):
-            if self.strangers.check(user.id)[0] is not Verdict.GO:
-                raise ApplicationHandlerStop  # told already; on_not_allowed tells them once
-            return
-        verdict, wait = self.limiter.check(user.id)
-        if verdict is Verdict.TELL:
-            await message.reply_text(RATE_LIMITED.format(seconds=wait))
-        if verdict is not Verdict.GO:
-            log.debug("user over the rate limit (%s)", verdict.value)
-            raise ApplicationHandlerStop
 
     async def _post_init(self, app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
@@ -163,7 +132,7 @@ class VnqaBot:
                 app.drop_chat_data(chat_id)
 
     async def on_not_allowed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message and self._addressed(update, context):
+        if update.effective_message and addressed(update, context):
             await update.effective_message.reply_text(NOT_ALLOWED)
 
     async def on_not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -187,6 +156,9 @@ class VnqaBot:
         sessions = [d.get("session") for d in context.application.chat_data.values()]
         open_ = sum(1 for s in sessions if isinstance(s, Session) and not s.expired())
         text = f"{self.about()}\n\n{OPEN_CONVERSATIONS.format(count=open_)}"
+        if self.buttons is not None:
+            votes = await asyncio.to_thread(self.buttons.store.counts)
+            text += "\n" + VOTES_LINE.format(share=votes["voted_share"], **votes)
         await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -196,31 +168,11 @@ class VnqaBot:
             return
         await self._answer(update, context, question)
 
-    @staticmethod
-    def _addressed(update: Update, context: Any) -> bool:
-        """In a private chat always; in a group when its text mentions this bot by name (a
-        mention entity, not a substring: '@vnqa_bot2' is another bot), replies to it, or
-        opens with a command not addressed to another bot ('/help@other_bot')."""
-        message = update.effective_message
-        if message is None or update.effective_chat is None:
-            return False
-        if update.effective_chat.type == ChatType.PRIVATE:
-            return True
-        me = (context.bot.username or "").lower()
-        kinds = [MessageEntity.MENTION, MessageEntity.BOT_COMMAND]
-        found = message.parse_entities(kinds) | message.parse_caption_entities(kinds)
-        for entity, text in found.items():
-            if entity.type == MessageEntity.MENTION and text[1:].lower() == me:
-                return True
-            if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
-                target = text.partition("@")[2].lower()
-                return target in ("", me)
-        replied = message.reply_to_message and message.reply_to_message.from_user
-        return bool(replied and replied.id == context.bot.id)
-
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not self._addressed(update, context):
+        if not addressed(update, context):
             return  # in groups the bot speaks only when spoken to
+        if self.buttons is not None and await self.buttons.on_reason(update, context):
+            return  # the reason for a 👎, not a question
         message = update.effective_message
         text = message.text or message.caption or ""
         mention = re.compile(rf"@{re.escape(context.bot.username or '')}(?!\w)", re.IGNORECASE)
@@ -234,7 +186,12 @@ class VnqaBot:
             return
         # The responder is synchronous and slow-ish: off the event loop, so other chats go on.
         answer = await asyncio.to_thread(session.ask, self.responder.answer, question)
-        await self._send(update, answer_messages(answer))
+        if self.buttons is None:
+            await self._send(update, answer_messages(answer))
+            return
+        answer_id = await asyncio.to_thread(self.buttons.keep, question, answer)
+        markup = self.buttons.markup(answer_id, update.effective_chat.id, expanded=False)
+        await self._send(update, self.buttons.messages(answer), markup)
 
     async def _streamed(self, update: Update, session: Session, question: str) -> None:
         """A generative answer: a first message at once, edited as the model writes (at most
@@ -255,27 +212,39 @@ class VnqaBot:
             if not work.done() and written[0].strip() and written[0] != shown:
                 shown = written[0]
                 await _edit(message, f"{shown} …")
-        first, *rest = answer_messages(work.result())
+        answer, markup = work.result(), None
+        messages = answer_messages(answer)
+        if self.buttons is not None:
+            answer_id = await asyncio.to_thread(self.buttons.keep, question, answer)
+            markup = self.buttons.markup(answer_id, update.effective_chat.id, expanded=False)
+            messages = self.buttons.messages(answer)
+        first, *rest = messages
+        first_markup = None if rest else markup
         try:
-            await _edit(message, first, parse_mode=ParseMode.HTML)
+            await _edit(message, first, parse_mode=ParseMode.HTML, reply_markup=first_markup)
         except BadRequest as exc:
             if not _unparsable(exc):
                 raise
-            await _edit(message, plain(first))
-        await self._send(update, rest)
+            await _edit(message, plain(first), reply_markup=first_markup)
+        await self._send(update, rest, markup)
 
-    async def _send(self, update: Update, messages: list[str]) -> None:
-        """Send HTML messages; one Telegram cannot parse goes again as plain text."""
-        for text in messages:
+    async def _send(
+        self, update: Update, messages: list[str], markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """Send HTML messages, ``markup`` under the last; one Telegram cannot parse goes again
+        as plain text."""
+        chat = update.effective_chat
+        for n, text in enumerate(messages, start=1):
+            options = {"disable_web_page_preview": True}
+            if n == len(messages) and markup is not None:
+                options["reply_markup"] = markup
             try:
-                await update.effective_chat.send_message(
-                    text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-                )
+                await chat.send_message(text, parse_mode=ParseMode.HTML, **options)
             except BadRequest as exc:
                 if not _unparsable(exc):
                     raise
                 log.warning("Telegram could not parse an answer's HTML (%s); sent as text", exc)
-                await update.effective_chat.send_message(plain(text), disable_web_page_preview=True)
+                await chat.send_message(plain(text), **options)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling an update", exc_info=context.error)

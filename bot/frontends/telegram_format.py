@@ -118,7 +118,7 @@ def highlighted(c: Citation) -> str:
         Block(span, "b"),
         Block(f"{shorten(after, MAX_CONTEXT_CHARS)}”", "i"),
     ]
-    return _inline(quote)
+    return _inline([b for b in quote if b.text])
 
 
 def answer_messages(answer: Answer, limit: int = LIMIT) -> list[str]:
@@ -131,6 +131,27 @@ def answer_messages(answer: Answer, limit: int = LIMIT) -> list[str]:
         messages = _append_lines(messages, ["\n" + Block(SOURCES_HEADING, "b").render()], limit)
     lines = [_inline(_source_line(c)) for c in answer.citations]
     return _append_lines(messages, lines, limit)
+
+
+def compact_messages(answer: Answer, limit: int = LIMIT) -> list[str]:
+    """The answer with its [n] markers, then one line a source: title (linked), date. The
+    quotes wait behind the '📄 Trích dẫn' button (``with_quotes``)."""
+    messages = pack([Block(answer.text)], limit)
+    lines = [_inline(_source_line(c)) for c in answer.citations]
+    return _append_lines(messages, lines, limit)
+
+
+def with_quotes(message: str, answer: Answer, limit: int = LIMIT) -> str:
+    """``message`` (an answer's last message) with every source's quote below it, the short
+    answer in bold, shortened to stay within one message."""
+    quotes = "\n".join(f"[{c.n}] {highlighted(c)}" for c in answer.citations)
+    room = limit - units(message) - 2
+    if units(quotes) > room:
+        each = max(40, room // max(len(answer.citations), 1) - 20)
+        quotes = "\n".join(
+            f"[{c.n}] " + Block(shorten(c.quote, each), "i").render() for c in answer.citations
+        )
+    return f"{message}\n\n{quotes}" if units(quotes) <= room else message
 
 
 def sources_messages(answer: Answer | None, limit: int = LIMIT) -> list[str]:

@@ -247,6 +247,11 @@ class Store:
                 self.vectors.upsert(ids, vectors, metas)
         return len(docs)
 
+    @property
+    def catalog_path(self) -> Path:
+        """The catalog's SQLite file (feedback keeps its tables in it too)."""
+        return self.catalog.path
+
     def verify(self) -> None:
         """A ``StoreError`` with the way to recover when the catalog file is damaged."""
         self.catalog.verify()

@@ -1,0 +1,1 @@
+"""Feedback: votes and reasons people give answers, kept to become evaluation data."""
