@@ -235,7 +235,7 @@ class App:
         """Votes up and down and the share of answers voted on."""
         from bot.feedback.store import vote_counts
 
-        return vote_counts(self.settings.data_dir, self.store.catalog_path)
+        return vote_counts(self.store.catalog_path)
 
     def sources(self) -> list[Source]:
         """The sites this store follows."""

@@ -153,13 +153,17 @@ class FeedbackStore:
 
     def counts(self) -> dict[str, float]:
         """Votes up and down, and the share of answers given that were voted on."""
-        up, down = self.db.execute(
-            "SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM fb_votes"
-        ).fetchone()
-        given = self.db.execute("SELECT COUNT(*) FROM fb_answers").fetchone()[0]
-        voted = self.db.execute("SELECT COUNT(DISTINCT answer_id) FROM fb_votes").fetchone()[0]
-        return {"up": up, "down": down, "answers": given,
-                "voted_share": round(voted / given, 3) if given else 0.0}  # fmt: skip
+        return _counts(self.db)
+
+
+def _counts(db: sqlite3.Connection) -> dict[str, float]:
+    up, down = db.execute(
+        "SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM fb_votes"
+    ).fetchone()
+    given = db.execute("SELECT COUNT(*) FROM fb_answers").fetchone()[0]
+    voted = db.execute("SELECT COUNT(DISTINCT answer_id) FROM fb_votes").fetchone()[0]
+    return {"up": up, "down": down, "answers": given,
+            "voted_share": round(voted / given, 3) if given else 0.0}  # fmt: skip
 
 
 def _given(row: tuple) -> Given:
@@ -179,12 +183,19 @@ def open_feedback(data_dir: Path, catalog: Path) -> tuple[FeedbackStore, Keyring
         return None
 
 
-def vote_counts(data_dir: Path, catalog: Path) -> dict[str, float]:
-    """``FeedbackStore.counts``, zeros where there is no feedback (nor a catalog) yet."""
-    kept = open_feedback(data_dir, catalog) if catalog.exists() else None
-    if kept is None:
-        return {"up": 0, "down": 0, "answers": 0, "voted_share": 0.0}
+def vote_counts(catalog: Path) -> dict[str, float]:
+    """``FeedbackStore.counts``, read without writing (a damaged or read-only catalog stays
+    as it is); zeros where there is no feedback (nor a catalog) yet."""
+    zeros = {"up": 0, "down": 0, "answers": 0, "voted_share": 0.0}
+    if not catalog.exists():
+        return zeros
     try:
-        return kept[0].counts()
+        db = sqlite3.connect(f"{catalog.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        return zeros
+    try:
+        return _counts(db)
+    except sqlite3.Error:  # no feedback tables yet, or a file the check will name
+        return zeros
     finally:
-        kept[0].close()
+        db.close()

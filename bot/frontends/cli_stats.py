@@ -24,6 +24,8 @@ def stats(
     settings = settings_from_env()
     with App(settings) as app:
         store = app.store
+        if check:
+            store.verify()
         info = store.stats() | {
             "embedding_model": embedding_model_name(settings),
             "location": settings.chroma_url or str(settings.data_dir),
@@ -33,8 +35,6 @@ def stats(
             ],
             "votes": app.votes(),
         }
-        if check:
-            store.verify()
         consistency = store.check() if check else None
     if consistency is not None:
         info["consistency"] = dataclasses.asdict(consistency) | {"ok": consistency.ok}
