@@ -19,8 +19,8 @@ import json
 import random
 from pathlib import Path
 
-from bot.answering.entities import question_entities
-from bot.answering.lexicon import WORD, folded, padded_words
+from bot.answering.question.analysis import analyse
+from bot.answering.question.lexicon import WORD, folded, padded_words
 
 
 def name_span(question: str, entity: str) -> tuple[int, int] | None:
@@ -36,8 +36,8 @@ def name_span(question: str, entity: str) -> tuple[int, int] | None:
 def typed_name(question: str) -> tuple[int, int] | None:
     """The span of the first name the question asks about, if typed with its capitals and of
     two words or more (a lower-case name's new capitals would give the swap away)."""
-    entities = question_entities(question)
-    span = name_span(question, entities[0]) if entities else None
+    names = [n for n in analyse(question).names if len(n.split()) > 1]
+    span = name_span(question, names[0]) if names else None
     if span is None:
         return None
     words = question[span[0] : span[1]].split()

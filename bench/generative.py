@@ -31,7 +31,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from bot.answering.llm import (
+from bot.answering.generation.llm import (
     _MARKER,
     NOT_FOUND_MARK,
     supporting_passage,
@@ -39,7 +39,7 @@ from bot.answering.llm import (
     unsupported_claims,
     validate,
 )
-from bot.answering.query import analyse
+from bot.answering.question.analysis import analyse
 from bot.answering.responder import Responder, passages_by_score
 from bot.app import App, build_generator
 from bot.evaluate import answer_correct, load_eval_set
@@ -122,12 +122,20 @@ def judge(answer, row: dict) -> dict[str, Any]:
     }
 
 
+def read_order(responder: Responder, question: str) -> list:
+    """The retrieved passages as the generator is given them: best span's passage first."""
+    query = analyse(question)
+    hits, timings = responder.evidence(query, None)
+    return passages_by_score(responder.reading(query, hits, timings), hits)
+
+
 def run(app: App, rows: list[dict], passages: int) -> list[dict]:
     generator = build_generator(app.settings)
     generator.passages = passages
     base = app.responder
-    extractive = Responder(base.retriever, reader=base.reader, k=base.k)
-    generative = Responder(base.retriever, generator=generator, reader=base.reader, k=base.k)
+    parts = (base.retriever, base.reader, base.calibration)
+    extractive = Responder(*parts, k=base.k, read=base.read)
+    generative = Responder(*parts, generator=generator, k=base.k, read=base.read)
     out = []
     for n, row in enumerate(rows, start=1):
         q = row["question"]
@@ -139,8 +147,7 @@ def run(app: App, rows: list[dict], passages: int) -> list[dict]:
         t0 = time.perf_counter()
         gen = generative.answer(q, on_text=lambda text: None)  # streamed, as people see it
         total = time.perf_counter() - t0
-        _, _, scored, _ = extractive.candidates(analyse(q), None)
-        hits = passages_by_score(scored)[:passages]
+        hits = read_order(extractive, q)[:passages]
         raw = SimpleNamespace(text=recorder.raw)
         raw_right = bool(row.get("gold_sources")) and answer_correct(raw, row.get("answer") or {})
         record = {
@@ -171,8 +178,7 @@ def rescore(app: App, rows: list[dict], records: list[dict], passages: int) -> l
     for rec in records:
         row = by_id[rec["id"]]
         if rec["asked_llm"]:
-            _, _, scored, _ = reader.candidates(analyse(row["question"]), None)
-            hits = passages_by_score(scored)[:passages]
+            hits = read_order(reader, row["question"])[:passages]
             checked = validate(rec["raw"], hits)
             ext_found = rec["extractive"]["found"]
             if checked is not None and (checked.found or not ext_found):

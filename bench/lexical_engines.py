@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from bench.query_latency import EVAL, pct, questions
-from bot.answering.query import analyse
-from bot.answering.retrieval import HybridRetriever
+from bot.answering.evidence.retrieval import HybridRetriever
+from bot.answering.question.analysis import analyse
 from bot.app import App
 from bot.evaluate import load_eval_set, score_retrieval
 from bot.settings import Settings

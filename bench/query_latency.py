@@ -2,7 +2,8 @@
 
 Each store answers the same questions after a warm-up; the figures are per question:
 embed (query embedding), dense (Chroma), lexical (the store's engine: tantivy or FTS5), fuse,
-read (sentence selection), total; with the store's size on disk and the process's peak RSS.
+read (the reader: span model and calibration), total; with the store's size on disk and
+the process's peak RSS.
 The last line compares every store's p95 with the first store's.
 
 Usage: python bench/query_latency.py --data-dir STORE [--data-dir STORE ...] [--questions N]

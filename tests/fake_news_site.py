@@ -13,9 +13,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
+
+from tests.fake_telegram import _Loopback
 
 START = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 PLACES = ["Đông Anh", "Sóc Sơn", "Gia Lâm", "Thạch Thất", "Ba Vì", "Mê Linh", "Phú Xuyên"]
@@ -104,7 +106,7 @@ class Site:
         ).encode()
 
 
-class NewsSite:
+class NewsSite(_Loopback):
     """The site on 127.0.0.1, served from a daemon thread; ``base`` is its root URL."""
 
     def __init__(self, site: Site) -> None:
@@ -117,16 +119,15 @@ class NewsSite:
                 with news.lock:
                     news.site.requests.append((self.path, dict(self.headers.items())))
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    news.serve(self)
+                    news.respond(self)
 
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(Handler, root="")
+        self.base = self.base_url
 
-    def serve(self, h: BaseHTTPRequestHandler) -> None:
+    def respond(self, h: BaseHTTPRequestHandler) -> None:
         path = h.path.split("#")[0]
         plain = path.split("?")[0]
         s = self.site
@@ -225,16 +226,6 @@ class NewsSite:
         """The headers of every request for ``path`` (query and fragment ignored)."""
         with self.lock:
             return [hd for p, hd in self.site.requests if p.split("?")[0] == path]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def news_site(n: int = 6) -> NewsSite:

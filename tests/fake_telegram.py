@@ -45,9 +45,9 @@ class _Loopback:
     server: ThreadingHTTPServer
     base_url: str
 
-    def serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+    def serve(self, handler: type[BaseHTTPRequestHandler], root: str = "/bot") -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}{root}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """Accents put back on a question typed without them."""
 
-from bot.answering.accents import restore_diacritics
+from bot.answering.question.accents import restore_diacritics
 
 
 def test_restore_diacritics_from_evidence() -> None:

@@ -89,7 +89,8 @@ def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowe
             time.sleep(0.1)
         bot.send_signal(signal.SIGTERM)
         _, stderr = bot.communicate(timeout=60)
-    assert bot.returncode == 0 and TOKEN not in stderr
+    assert TOKEN not in stderr
+    assert bot.returncode == 0, stderr[-2000:]
     assert ("the bot answers everyone" in stderr) == (not allowed)
 
 

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import torch
 
-from bot.answering.responder import Responder
-from bot.answering.retrieval import HybridRetriever
+from bot.answering.evidence.retrieval import HybridRetriever
 from bot.frontends.strings import APOLOGY
 from bot.frontends.telegram import Policy, VnqaBot
 from ingest.store.store import Store
-from tests.conftest import DATA, E5_NAME
+from tests.conftest import DATA, E5_NAME, make_responder
 from tests.fake_telegram import FakeTelegram
 from tests.synthetic import school_of, write_corpus
 from tests.test_telegram import _run
@@ -63,13 +62,13 @@ def _converse_during(proc: subprocess.Popen, store: Store, bot: VnqaBot) -> tupl
 
 
 def test_bot_answers_while_another_process_ingests(
-    tmp_path: Path, e5, e5_dir: Path, make_e5_ingestor
+    tmp_path: Path, e5, e5_dir: Path, make_e5_ingestor, reader
 ) -> None:
     data_dir = tmp_path / "data"
     store = Store(data_dir, E5_NAME, refresh_seconds=0)  # reload after every foreign write
     ingestor, _ = make_e5_ingestor(store)
     assert ingestor.run([DATA / "pages", DATA / "articles.jsonl"]).new == 6  # 2 bad lines
-    responder = Responder(HybridRetriever(store=store, embedder=e5))
+    responder = make_responder(HybridRetriever(store=store, embedder=e5), reader)
     bot = VnqaBot(responder, Policy(per_minute=1000), about=lambda: "")
     corpus = write_corpus(tmp_path / "news.jsonl", range(40))
     threads = torch.get_num_threads()

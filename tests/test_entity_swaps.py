@@ -3,7 +3,7 @@
 import random
 
 from bench.entity_swaps import swapped, typed_name
-from bot.answering.lexicon import padded_words
+from bot.answering.question.lexicon import padded_words
 
 CORPUS = padded_words("Ông Trần Đình Long là chủ tịch tập đoàn Hòa Phát. Bà Lê Thị Phúc dạy học.")
 NAMES = ["Hòa Phát", "Lê Thị Phúc", "Nguyễn Văn Tuấn"]

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import local_llm
-from bot.answering.followup import Turn
+from bot.answering.generation import local_llm
+from bot.answering.question.followup import Turn
 from bot.answering.responder import Responder
 from bot.app import build_generator
 from bot.settings import Settings
 from ingest.errors import ModelError
+from tests.conftest import make_responder
 
 PARTS = [b"GGUF" + b"a" * 1000, b"b" * 1000, b"c" * 17]
 
@@ -80,11 +81,11 @@ needs_extra = pytest.mark.skipif(
 
 
 @pytest.fixture
-def local_responder(retriever, e5_dir: Path) -> Responder:
+def local_responder(retriever, reader, e5_dir: Path) -> Responder:
     """A responder answering with the bundled model (joined into the test model folder; the
     server loads once per process)."""
     settings = Settings(_env_file=None, model_dir=e5_dir.parent, llm={"local": True})
-    return Responder(retriever, generator=build_generator(settings))
+    return make_responder(retriever, reader, generator=build_generator(settings))
 
 
 @pytest.mark.llm
@@ -99,8 +100,15 @@ def test_the_local_model_answers_with_a_grounded_citation(local_responder) -> No
 
 @pytest.mark.llm
 @needs_extra
-def test_the_local_model_refuses_what_the_articles_do_not_say(local_responder) -> None:
-    answer = local_responder.answer("Giá vé tham quan cầu vượt sông Thiếp là bao nhiêu?")
+def test_the_local_model_refuses_what_the_articles_do_not_say(
+    retriever, reader, e5_dir: Path
+) -> None:
+    """The model's own refusal, with a reader that declines every question (a confident
+    reader's answer would be shown instead, with a note)."""
+    settings = Settings(_env_file=None, model_dir=e5_dir.parent, llm={"local": True})
+    generator = build_generator(settings)
+    responder = make_responder(retriever, reader, threshold=1.0, generator=generator)
+    answer = responder.answer("Giá vé tham quan cầu vượt sông Thiếp là bao nhiêu?")
     assert not answer.found and not answer.citations
     assert "generate" in answer.timings  # the model was asked, not skipped
 

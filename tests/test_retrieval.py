@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.answering.retrieval import HybridRetriever, diversify, rrf, weighted
+from bot.answering.evidence.retrieval import HybridRetriever, diversify, rrf, weighted
 from ingest.models import SearchFilter
 from ingest.sources.dates import VN_TZ
 

@@ -3,7 +3,7 @@
 import pickle
 
 from bot.answering.answer import Answer, Citation
-from bot.answering.followup import Turn
+from bot.answering.question.followup import Turn
 from bot.answering.session import Session
 
 CITATION = Citation(1, "Tiêu đề", None, "/a.txt", None, "Câu trích.")

@@ -3,7 +3,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answering.query import analyse
+from bot.answering.question.analysis import analyse
 from ingest.errors import StoreError
 from ingest.models import Article, SearchFilter
 from ingest.store.store import Store

@@ -13,6 +13,7 @@ from bot.frontends.cli_telegram import about_text
 from bot.frontends.strings import APOLOGY, NOT_ALLOWED, WRITING
 from bot.frontends.telegram import Policy, VnqaBot
 from bot.settings import Settings
+from tests.conftest import make_responder
 from tests.fake_openai import FakeOpenAI, context_number
 from tests.fake_telegram import FakeTelegram
 
@@ -70,7 +71,7 @@ def test_conversation(make_bot, caplog) -> None:
         "Ai là Bí thư Huyện ủy Đức Hòa?",
         "còn huyện Cần Đước thì sao?",
         "/sources",
-        "Thời tiết Hà Nội ngày mai thế nào?",
+        "Giá vàng SJC hôm nay là bao nhiêu?",
     ]
 
     async def script(fake, wait):
@@ -79,12 +80,12 @@ def test_conversation(make_bot, caplog) -> None:
             await wait(n)
 
     fake = _run(make_bot(), script)
-    start, answer, follow, sources, weather = fake.sent()
+    start, answer, follow, sources, elsewhere = fake.sent()
     assert "bài viết" in start and "Ví dụ" in start
     assert "Phan Nhân Duy" in answer and "[1]" in answer and "<b>Nguồn</b>" in answer
     assert "Nguyễn Văn Đát" in follow  # resolved against the previous question
     assert "<i>“Bí thư Huyện ủy Cần Đước" in sources and "Tác giả: Ngọc Mận" in sources
-    assert weather.startswith("Không tìm thấy")
+    assert elsewhere.startswith("Không tìm thấy")
     print("\n\n".join(f"> {q}\n{a}" for q, a in zip(script_lines, fake.sent(), strict=True)))
     methods = [m for m, _ in fake.calls]
     assert methods[0] == "setMyCommands" and "sendChatAction" in methods
@@ -217,7 +218,7 @@ def test_strangers_in_groups_are_ignored_and_told_only_when_they_ask(make_bot) -
     assert sent == [NOT_ALLOWED]
 
 
-def test_a_generative_answer_streams_into_one_message(retriever, seed_store) -> None:
+def test_a_generative_answer_streams_into_one_message(retriever, reader, seed_store) -> None:
     """A first message at once, edits as the model writes (plain text, about once a second),
     and a last edit with the checked answer and its citations."""
 
@@ -227,7 +228,7 @@ def test_a_generative_answer_streams_into_one_message(retriever, seed_store) -> 
 
     with FakeOpenAI(reply, chunk_seconds=0.15) as llm:
         settings = Settings(_env_file=None, llm={"base_url": llm.url, "model": "fake"})
-        responder = Responder(retriever, generator=build_generator(settings))
+        responder = make_responder(retriever, reader, generator=build_generator(settings))
         bot = VnqaBot(responder, Policy(), about=lambda: about_text(seed_store))
 
         async def script(fake, wait):

@@ -202,11 +202,11 @@ def test_taps_count_against_the_rate_limit(make_bot) -> None:
 
 
 def test_a_generative_answer_gets_its_buttons_when_its_stream_ends(
-    retriever, seed_store, tmp_path
+    retriever, reader, seed_store, tmp_path
 ) -> None:
-    from bot.answering.responder import Responder
     from bot.app import build_generator
     from bot.settings import Settings
+    from tests.conftest import make_responder
     from tests.fake_openai import FakeOpenAI, context_number
 
     def reply(messages):
@@ -214,7 +214,7 @@ def test_a_generative_answer_gets_its_buttons_when_its_stream_ends(
 
     with FakeOpenAI(reply, chunk_seconds=0.05) as llm:
         settings = Settings(_env_file=None, llm={"base_url": llm.url, "model": "fake"})
-        responder = Responder(retriever, generator=build_generator(settings))
+        responder = make_responder(retriever, reader, generator=build_generator(settings))
         buttons = Buttons(FeedbackStore(tmp_path / "f.sqlite3"), Keyring(tmp_path / "data"))
         bot = VnqaBot(responder, Policy(), lambda: about_text(seed_store), buttons=buttons)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.answering.retrieval import Hit
+    from bot.answering.evidence.retrieval import Hit
 
 # What reads as a citation marker: [3], [1, 2], [ 9 ], ［4］, 【5】.
 _MARKER_LIKE = re.compile(r"[\[［【]\s*(\d[\d\s,;–-]*)[\]］】]")

@@ -1,31 +1,29 @@
-"""The Responder: a question (and the conversation so far) in, an Answer with citations out."""
+"""The Responder: a question (and the conversation so far) in, an Answer with citations out.
+
+Answering is a pipeline of four stages, each in its own package: the question is analysed
+once (``question``), passages are retrieved for it (``evidence``), the span reader reads the
+best of them and a calibrated model picks the answer or declines (``reading``), and an LLM
+may write the answer instead (``generation``)."""
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
 from bot.answering.answer import Answer, Citation, defuse_markers
-from bot.answering.entities import names_all, names_other_place, office_of_other_country
-from bot.answering.followup import Turn, rewrite_followup
-from bot.answering.metadata import metadata_answer
-from bot.answering.query import AnswerType, Intent, Query, analyse, recased
-from bot.answering.reader import Reader, idf_weights
-from bot.answering.retrieval import Hit, HybridRetriever
-from bot.answering.sentences import (
-    Sentence,
-    candidate_sentences,
-    choose_sentences,
-    evidence,
-    restates,
-    states_role,
-)
+from bot.answering.evidence.retrieval import Hit, HybridRetriever
+from bot.answering.question.accents import restore_diacritics
+from bot.answering.question.analysis import Intent, Query, analyse
+from bot.answering.question.followup import Turn, rewrite_followup
+from bot.answering.reading.fusion import Asked, Calibration, Candidate, candidates, ranked
+from bot.answering.reading.metadata import metadata_answer
+from bot.answering.reading.quote import quote_span
+from bot.answering.reading.reader import Reader
 from ingest.models import SearchFilter
-from ingest.text.sentences import split_sentences
-from ingest.text.textnorm import strip_diacritics
 
 log = logging.getLogger(__name__)
 
@@ -45,22 +43,25 @@ class Generator(Protocol):
 
 
 class Responder:
-    """Answers questions from the store: extractive by default, generative when configured."""
+    """Answers questions from the store: extractive by default, generative when configured.
+    The reader reads the ``read`` best of the ``k`` passages retrieved."""
 
     def __init__(
         self,
         retriever: HybridRetriever,
+        reader: Reader,
+        calibration: Calibration,
         *,
         generator: Generator | None = None,
-        reader: Reader | None = None,
         k: int = 6,
-        short_answers: bool = True,
+        read: int = 4,
     ) -> None:
         self.retriever = retriever
+        self.reader = reader
+        self.calibration = calibration
         self.generator = generator
-        self.reader = reader or Reader()
         self.k = k
-        self.short_answers = short_answers
+        self.read = read
 
     def answer(
         self,
@@ -109,67 +110,68 @@ class Responder:
                 return rewritten
         return rewrite_followup(question, history)
 
-    def passages(
-        self, query: Query, filt: SearchFilter | None
-    ) -> tuple[Query, list[Hit], list[Sentence], dict[str, float]]:
-        """The question as read (a lower-case one with its names' capitals back), the
-        retrieved passages and their candidate sentences about what was asked: a sentence
-        about another place or person than the question's is not one."""
-        # A wider pool than is cited: the answer may sit in an article's third-best passage.
-        hits, timings = self.retriever.retrieve(query, k=max(self.k, 10), filt=filt, per_article=3)
-        t0 = time.perf_counter()
-        sentences = candidate_sentences(hits)
-        query = recased(query, evidence(sentences))
-        sentences = self._about(query, sentences)
-        timings["read"] = (time.perf_counter() - t0) * 1000
-        return query, hits, sentences, timings
+    def evidence(self, query: Query, filt: SearchFilter | None) -> tuple[list[Hit], dict]:
+        """The retrieved passages, best first, and the milliseconds each stage took."""
+        # A wider pool than is read: generation and refusals show more than the reader reads.
+        return self.retriever.retrieve(query, k=max(self.k, self.read), filt=filt, per_article=3)
 
-    def candidates(
-        self, query: Query, filt: SearchFilter | None
-    ) -> tuple[Query, list[Hit], list[Sentence], dict[str, float]]:
-        """``passages``, with the sentences scored by the reader."""
-        query, hits, sentences, timings = self.passages(query, filt)
+    def reading(self, query: Query, hits: list[Hit], timings: dict) -> list[Candidate]:
+        """The answer candidates of the best passages, likeliest first."""
         t0 = time.perf_counter()
-        scored = self.reader.score(query, sentences, self._idf(query))
-        if query.kind is AnswerType.LIST and scored:
-            scored += self._whole_article(query, max(scored, key=lambda s: s.score), scored)
-        timings["read"] += (time.perf_counter() - t0) * 1000
-        return query, hits, scored, timings
+        passages = hits[: self.read]
+        texts = [h.chunk.text for h in passages]
+        question = query.text if query.accented else restore_diacritics(query.text, texts)
+        spans = self.reader.read(question, texts)
+        asked = self._asked(query)
+        if asked.names:  # no answer from an article that does not name what was asked
+            store = self.retriever.store
+            named = [asked.holds_names(_article_text(store, h)) for h in passages]
+            spans = [found if ok else [] for found, ok in zip(spans, named, strict=True)]
+        found = ranked(candidates(passages, spans, asked), self.calibration)
+        timings["read"] = (time.perf_counter() - t0) * 1000
+        return found
+
+    def _asked(self, query: Query) -> Asked:
+        """The question's searched words with their IDF in this store, its word pairs and the
+        names it asks about."""
+        store = self.retriever.store
+        terms = list(dict.fromkeys(query.terms))
+        total = max(store.chunk_count(), 1)
+        df = store.document_frequencies(terms)
+        idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
+        return Asked(idf, tuple(p for p in query.phrases if " " in p), query.names)
 
     def _fact_answer(
         self, query: Query, filt: SearchFilter | None, on_text: Callable[[str], None] | None
     ) -> Answer:
-        query, hits, scored, timings = self.candidates(query, filt)
-        # A sentence that states no relation or office of those asked names someone else: it
-        # drops out after scoring, so what it would have been is no yardstick for the rest.
-        stating = [s for s in scored if states_role(query.role, s)]
-        chosen = choose_sentences(stating, query.kind, query.head)
-        if not chosen:  # nothing about what was asked: no model is asked either
+        hits, timings = self.evidence(query, filt)
+        found = self.reading(query, hits, timings)
+        best = found[0] if found and found[0].probability >= self.calibration.threshold else None
+        if self.generator and (found or not query.names):  # not when no article names it
+            return self._generated(query, hits, found, best, timings, on_text)
+        if best is None:
             return self._refusal(hits, timings)
-        found = self.reader.found(query, max(chosen, key=lambda s: s.score))
-        if self.generator:
-            return self._generated(query, scored, chosen, found, timings, on_text)
-        if not found:
-            return self._refusal(hits, timings)
-        return self._extractive(query, chosen, timings)
+        if query.asks_list:
+            return self._listed(found, timings)
+        return self._extractive(best, timings)
 
     def _generated(
         self,
         query: Query,
-        scored: list[Sentence],
-        chosen: list[Sentence],
-        found: bool,
+        hits: list[Hit],
+        found: list[Candidate],
+        best: Candidate | None,
         timings: dict[str, float],
         on_text: Callable[[str], None] | None,
     ) -> Answer:
         """The LLM's checked answer; the model, not the reader's threshold, decides whether
-        the passages answer. It reads the passages of the reader's best sentences first.
-        When its answer is unusable, or it finds none where the reader is confident, the
-        reader's answer is shown with a note saying so."""
+        the passages answer. It reads the passages of the reader's best spans first. When its
+        answer is unusable, or it finds none where the reader is confident, the reader's
+        answer is shown with a note saying so."""
         t0 = time.perf_counter()
-        generated = self.generator.answer(query.text, passages_by_score(scored), on_text)
+        generated = self.generator.answer(query.text, passages_by_score(found, hits), on_text)
         timings["generate"] = (time.perf_counter() - t0) * 1000
-        if generated is not None and (generated.found or not found):
+        if generated is not None and (generated.found or best is None):
             return Answer(
                 generated.text, generated.found, generated.citations, timings, generated.note
             )
@@ -177,59 +179,9 @@ class Responder:
             note = "LLM found no answer; the extractive reader's answer is shown"
         else:
             note = "LLM answer unusable; extractive answer shown"
-        if not found:
-            return replace(self._refusal([s.hit for s in scored], timings), note=note)
-        return self._extractive(query, chosen, timings, note)
-
-    def _whole_article(self, query: Query, best: Sentence, have: list[Sentence]) -> list[Sentence]:
-        """Every other sentence of the best sentence's article (a list may run through it)."""
-        article = self.retriever.store.article(best.hit.article.doc_id)
-        if article is None:
-            return []
-        known = {s.start for s in have if s.hit.article.doc_id == article.doc_id}
-        extra = [
-            Sentence(best.hit, best.rank, article.text[a:b], a, b)
-            for a, b in split_sentences(article.text)
-            if a not in known
-        ]
-        extra = self._about(query, extra)
-        return self.reader.score(query, extra, self._idf(query))
-
-    def _about(self, query: Query, sentences: list[Sentence]) -> list[Sentence]:
-        """The sentences about what the question names, each with its ``about`` level; none
-        that puts the asked office under another country ('Tổng thống Hàn Quốc'), nor one
-        that only restates the question."""
-        sentences = [
-            s
-            for s in sentences
-            if not office_of_other_country(query.countries, query.focus, s.text)
-            and not restates(query.said, s.text)
-        ]
-        if not query.entities:
-            return sentences
-        passages: dict[tuple[str, int], bool] = {}
-        articles: dict[str, bool] = {}
-        out = []
-        for s in sentences:
-            key = (s.hit.chunk.doc_id, s.hit.chunk.start)
-            if key not in passages:
-                passages[key] = names_all(query.entities, s.hit.chunk.text)
-            doc = s.hit.article.doc_id
-            if doc not in articles:
-                stored = self.retriever.store.article(doc)
-                articles[doc] = bool(stored) and names_all(query.entities, stored.text)
-            level = _about_level(query, s, passages[key], articles[doc] or passages[key])
-            if level:
-                out.append(replace(s, about=level))
-        return out
-
-    def _idf(self, query: Query) -> dict[str, float]:
-        store = self.retriever.store
-        terms = query.folded_content
-        idf = idf_weights(store.document_frequencies(terms), max(store.chunk_count(), 1))
-        if query.accented:  # accented terms share the frequency of their folded form
-            idf = {t: idf.get(strip_diacritics(t), 1.0) for t in query.content}
-        return idf
+        if best is None:
+            return replace(self._refusal(hits, timings), note=note)
+        return self._extractive(best, timings, note)
 
     def _metadata_answer(self, query: Query, filt: SearchFilter | None) -> Answer:
         answer, hits, timings = metadata_answer(self.retriever, query, filt)
@@ -242,44 +194,76 @@ class Responder:
             text += " Các bài gần nhất: " + "; ".join(f"“{t}”" for t in titles) + "."
         return Answer(text, False, (), timings)
 
+    def _listed(self, found: list[Candidate], timings: dict[str, float]) -> Answer:
+        """Several answers, each cited with its sentence (one citation per sentence)."""
+        parts: list[str] = []
+        citations: list[Citation] = []
+        for c in listed_spans(found, self.calibration.threshold):
+            quote = quote_span(c.hit.chunk.text, c.span.start, c.span.end)
+            if quote is None:
+                continue
+            key = (c.hit.article.doc_id, quote.text)
+            n = next((x.n for x in citations if (x.doc_id, x.quote) == key), 0)
+            if not n:
+                n = len(citations) + 1
+                cited = Citation.of(n, c.hit, quote.text)
+                citations.append(replace(cited, highlight=quote.highlight))
+            parts.append(f"{defuse_markers(quote.answer)} [{n}]")
+        score = found[0].probability if found else None
+        return Answer("; ".join(parts) + ".", True, tuple(citations), timings, score=score)
+
     def _extractive(
-        self,
-        query: Query,
-        chosen: list[Sentence],
-        timings: dict[str, float],
-        note: str | None = None,
+        self, best: Candidate, timings: dict[str, float], note: str | None = None
     ) -> Answer:
-        """The short answer with its [1] when one sentence holds a clear one, else the sentences;
-        the sentences are the citations' quotes either way."""
-        one = len(chosen) == 1 and self.short_answers
-        span = self.reader.short_answer(query, chosen[0]) if one else None
-        citations = tuple(Citation.of(n, s.hit, s.text) for n, s in enumerate(chosen, start=1))
-        if span is not None:
-            citations = (replace(citations[0], highlight=(span.start, span.end)),)
-            text = f"{defuse_markers(span.text)} [1]."
-            return Answer(text, True, citations, timings, note, span=span.text)
-        text = " ".join(f"{defuse_markers(s.text)} [{n}]" for n, s in enumerate(chosen, start=1))
-        return Answer(text, True, citations, timings, note)
+        """The span with its [1], its sentence the quote with the span highlighted."""
+        quote = quote_span(best.hit.chunk.text, best.span.start, best.span.end)
+        if quote is None:
+            return self._refusal([best.hit], timings)
+        citation = replace(Citation.of(1, best.hit, quote.text), highlight=quote.highlight)
+        text = f"{defuse_markers(quote.answer)} [1]."
+        return Answer(
+            text, True, (citation,), timings, note, span=quote.answer, score=best.probability
+        )
 
 
-def passages_by_score(scored: list[Sentence]) -> list[Hit]:
-    """Retrieved passages in the order of their best sentence's score, each once."""
-    best: dict[tuple[str, int], Sentence] = {}
-    for s in scored:
-        key = (s.hit.chunk.doc_id, s.hit.chunk.start)
-        if key not in best or s.score > best[key].score:
-            best[key] = s
-    return [s.hit for s in sorted(best.values(), key=lambda s: -s.score)]
+MAX_LISTED = 5
 
 
-def _about_level(query: Query, s: Sentence, in_passage: bool, in_article: bool) -> int:
-    """Where the question's names are for this sentence: 4 in it, 3 in a neighbour or the
-    title, 2 in its passage, 1 elsewhere in its article, 0 nowhere or another place instead
-    ('Huyện ủy Đức Hòa' in a sentence, for a question about Thạch Thất)."""
-    if names_all(query.entities, s.text):
-        return 4
-    if names_other_place(query.entities, query.places, s.text):
-        return 0
-    if names_all(query.entities, s.context, s.after, s.hit.article.title):
-        return 3
-    return 2 if in_passage else 1 if in_article else 0
+def listed_spans(found: list[Candidate], threshold: float) -> list[Candidate]:
+    """The distinct answers a list question gets: the likely candidates, best first, none
+    overlapping another's place or repeating its words."""
+    picked: list[Candidate] = []
+    seen: set[str] = set()
+    for c in found:
+        if c.probability < threshold or len(picked) == MAX_LISTED:
+            break
+        words = " ".join(c.hit.chunk.text[c.span.start : c.span.end].lower().split())
+        overlaps = any(
+            p.hit.chunk.chunk_id == c.hit.chunk.chunk_id
+            and p.span.start < c.span.end
+            and c.span.start < p.span.end
+            for p in picked
+        )
+        if words and words not in seen and not overlaps:
+            picked.append(c)
+            seen.add(words)
+    return picked
+
+
+def passages_by_score(found: list[Candidate], hits: list[Hit]) -> list[Hit]:
+    """The passages of the likeliest spans first, then the other hits, each once."""
+    order = [c.hit for c in found] + hits
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for hit in order:
+        key = (hit.chunk.doc_id, hit.chunk.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _article_text(store, hit: Hit) -> str:
+    """A hit's article, its title and text (the passage alone when the store lacks it)."""
+    article = store.article(hit.chunk.doc_id)
+    return f"{article.title} {article.text}" if article else f"{hit.chunk.header} {hit.chunk.text}"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.answering.answer import Answer, Citation
-from bot.answering.followup import Turn
+from bot.answering.question.followup import Turn
 from ingest.models import SearchFilter
 
 

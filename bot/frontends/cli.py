@@ -169,9 +169,28 @@ def reindex() -> None:
         out.print(f"embedded again {repaired} articles whose vectors were missing")
 
 
+@app.command("config")
+def config(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Every setting as docs/configuration.md.")
+    ] = False,
+    env: Annotated[bool, typer.Option("--env", help="Every setting as .env.example.")] = False,
+) -> None:
+    """The settings in force (secrets masked), or their documentation."""
+    from bot import settings_doc
+
+    if markdown or env:
+        sys.stdout.write(settings_doc.markdown() if markdown else settings_doc.env_example())
+        return
+    settings = settings_from_env()
+    for var, value in settings_doc.values(settings):
+        out.print(f"{var}={value}")
+
+
 def _register_answer_commands() -> None:
     from bot.frontends import cli_answer, cli_eval, cli_stats, cli_web
     from bot.frontends.cli_feedback import feedback_app
+    from bot.frontends.cli_reader import reader_app
 
     app.command("ask")(cli_answer.ask)
     app.command("chat")(cli_answer.chat)
@@ -181,6 +200,7 @@ def _register_answer_commands() -> None:
     app.add_typer(cli_web.sources_app, name="sources")
     app.add_typer(feedback_app, name="feedback")
     app.command("watch")(cli_web.watch)
+    app.add_typer(reader_app, name="reader")
 
 
 def _telegram() -> None:

@@ -1,4 +1,4 @@
-"""``vnqa ask``, ``vnqa chat`` and ``vnqa eval``: thin adapters over one Responder."""
+"""``vnqa ask`` and ``vnqa chat``: thin adapters over one Responder."""
 
 from __future__ import annotations
 

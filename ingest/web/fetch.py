@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 
 import httpx
 from protego import Protego
@@ -182,11 +181,3 @@ class Fetcher:
                 limit = self.policy.max_bytes // 2**20
                 return Fetched(url, **common, error=f"too large (over {limit} MiB)")
         return Fetched(url, **common, body=bytes(body), content_type=kind)
-
-
-def http_date(text: str | None) -> float | None:
-    """A Last-Modified header as a timestamp, or None."""
-    try:
-        return parsedate_to_datetime(text).timestamp() if text else None
-    except (TypeError, ValueError):
-        return None

@@ -1,0 +1,1 @@
+"""Evidence: the passages retrieved for a question."""

@@ -1,0 +1,1 @@
+"""Generation: answers written by an LLM from the retrieved passages, and checked."""

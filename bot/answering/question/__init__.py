@@ -1,0 +1,1 @@
+"""The question: normalised, analysed once, and follow-ups made whole."""

@@ -1,0 +1,1 @@
+"""Reading: a span-extraction model finds the answer inside the retrieved passages."""
