@@ -110,6 +110,9 @@ def test_signal_stops_ingest_cleanly_and_the_rerun_resumes(run, tmp_path, e5_dir
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As in a terminal: a test run started in the background (`cmd &` in a script)
+        # would pass SIGINT on ignored, and Ctrl-C would never reach the ingest.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stderr.readline().startswith("embedded ")  # the first batch is stored
     proc.send_signal(sig)
