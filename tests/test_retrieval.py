@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -79,3 +80,16 @@ def test_diversify_puts_one_per_article_first(retriever: HybridRetriever) -> Non
     hits, _ = retriever.retrieve("nông thôn mới", k=10)
     again = diversify(hits, k=3, per_article=1)
     assert len({h.article.doc_id for h in again}) == len(again) == 3
+
+
+def test_without_spread_hits_keep_their_score_order_within_the_cap(
+    retriever: HybridRetriever,
+) -> None:
+    ranked, _ = retriever.retrieve("nông thôn mới", k=20, per_article=20, spread=False)
+    assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
+    capped = diversify(ranked, k=6, per_article=2, spread=False)
+    assert capped == [h for h in ranked if h in capped]  # a subsequence: the order is kept
+    counts = Counter(h.article.doc_id for h in capped)
+    assert max(counts.values()) <= 2
+    spread = diversify(ranked, k=6, per_article=2)
+    assert len({h.article.doc_id for h in spread[:3]}) == 3

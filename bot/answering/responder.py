@@ -113,7 +113,11 @@ class Responder:
     def evidence(self, query: Query, filt: SearchFilter | None) -> tuple[list[Hit], dict]:
         """The retrieved passages, best first, and the milliseconds each stage took."""
         # A wider pool than is read: generation and refusals show more than the reader reads.
-        return self.retriever.retrieve(query, k=max(self.k, self.read), filt=filt, per_article=3)
+        # In score order, not one chunk of each article first: the reader reads the passages
+        # likeliest to answer, and in a long article the answer is often in its second best.
+        return self.retriever.retrieve(
+            query, k=max(self.k, self.read), filt=filt, per_article=3, spread=False
+        )
 
     def reading(self, query: Query, hits: list[Hit], timings: dict) -> list[Candidate]:
         """The answer candidates of the best passages, likeliest first."""

@@ -55,11 +55,12 @@ def weighted(lists: list[dict[str, float]], weights: list[float]) -> dict[str, f
     return scores
 
 
-def diversify(ranked: list[Hit], k: int, per_article: int) -> list[Hit]:
-    """The best chunk of each article first, then further chunks, at most ``per_article`` each."""
+def diversify(ranked: list[Hit], k: int, per_article: int, spread: bool = True) -> list[Hit]:
+    """At most ``per_article`` chunks of each article; with ``spread``, the best chunk of each
+    article first and then further chunks, else in the order of their scores."""
     firsts, rest, seen = [], [], set()
     for hit in ranked:
-        (rest if hit.article.doc_id in seen else firsts).append(hit)
+        (rest if hit.article.doc_id in seen and spread else firsts).append(hit)
         seen.add(hit.article.doc_id)
     out, counts = [], {}
     for hit in firsts + rest:
@@ -94,8 +95,10 @@ class HybridRetriever(BaseRetriever):
         k: int | None = None,
         filt: SearchFilter | None = None,
         per_article: int | None = None,
+        spread: bool = True,
     ) -> tuple[list[Hit], dict[str, float]]:
-        """Ranked hits for a question and the milliseconds each stage took."""
+        """Ranked hits for a question and the milliseconds each stage took: with ``spread``,
+        one chunk of each article before a second of any (see ``diversify``)."""
         query = analyse(question) if isinstance(question, str) else question
         filt = filt or self.filter
         timings: dict[str, float] = {}
@@ -116,7 +119,7 @@ class HybridRetriever(BaseRetriever):
             for cid in order
             if cid in chunks and chunks[cid].doc_id in articles
         ]
-        hits = diversify(ranked, k or self.k, per_article or self.per_article)
+        hits = diversify(ranked, k or self.k, per_article or self.per_article, spread)
         timings["fuse"] = (time.perf_counter() - t0) * 1000
         return hits, timings
 

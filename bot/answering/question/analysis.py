@@ -16,9 +16,11 @@ from bot.answering.question.lexicon import (
     LIST_Q,
     META,
     NAME,
+    NAME_RUN,
     PLACE_HEAD_WORDS,
     STOP,
     STOP_FOLDED,
+    TITLES,
     WORD,
     folded,
 )
@@ -89,12 +91,20 @@ _PLACE_HEAD = re.compile(rf"\b(?:{_HEADS})(?: uy)? (\w+) (\w+)\b")
 
 def _names(text: str) -> tuple[str, ...]:
     """The names asked about, folded: capitalised runs after the first word (which is
-    capitalised anyway); in a question typed without capitals, the two words after a place's
-    head ('huyen uy duc hoa la ai' -> 'duc hoa'), unless one is a question or common word."""
-    body = text[m.end() :] if (m := WORD.match(text.lstrip())) else text
-    runs = tuple(dict.fromkeys(folded(m.group(0)) for m in NAME.finditer(body)))
+    capitalised anyway); the first word too where a capitalised word follows it and it is no
+    title, but as a name of its own, since a sentence's first word may be a common noun
+    ('Thạch Thất đặt…' -> 'thach', 'that'; 'Súng SKZ…' -> 'sung', 'skz'; 'Ông Nguyễn Văn
+    Vũ…' -> 'nguyen van vu'); in a question typed without capitals, the two words after a
+    place's head ('huyen uy duc hoa la ai' -> 'duc hoa'), unless one is a question or common
+    word."""
+    text = text.lstrip()
+    first = WORD.match(text)
+    body = text[first.end() :] if first else text
+    runs = [folded(m.group(0)) for m in NAME.finditer(body)]
+    if first and first.group(0).lower() not in TITLES and NAME_RUN.match(text):
+        runs.insert(0, folded(first.group(0)))
     if runs or text != text.lower():
-        return runs
+        return tuple(dict.fromkeys(runs))
     places = (f"{a} {b}" for a, b in _PLACE_HEAD.findall(folded(text)))
     return tuple(dict.fromkeys(p for p in places if not set(p.split()) & STOP_FOLDED))
 

@@ -72,6 +72,8 @@ STOP, STOP_FOLDED = _words("""
 ai gì nào đâu bao nhiêu mấy sao thế nào như thế nào là gì khi nào bao giờ vì sao tại sao
 không có phải hay hỏi cho biết xin được vậy thì nhỉ ạ à hả những các của và là
 """)
+# Words put before a person's name that are not part of it: "Ông Nguyễn Văn Vũ là ai?".
+TITLES, _ = _words("ông bà anh chị cô chú bác cụ em ngài thầy")
 # Phrases about the articles themselves ("mentioned in the article"), not about the facts.
 META = re.compile(
     rf"\b(?:được |duoc )?(?:{_alternation(['nhắc', 'đề cập', 'nói'])}) "
