@@ -4,9 +4,10 @@ the probability an answer needs, on questions asked open-domain.
 Each question of an eval file (``bench/reader_split.py`` writes one for the reader's
 validation split) is retrieved and read as the responder does; every candidate span gets
 the features of ``bot/answering/reading/fusion.py`` and a label (token F1 with a gold answer
-of 0.5 or more). A logistic model is fitted on them, and the threshold that maximises the
-SQuAD 2.0 score over questions (F1 when answerable, 1 for a refusal when not), both out of
-fold (five folds by question); then both again on every question, written to ``--out``. With
+of 0.5 or more). A logistic model is fitted on them, and the threshold on each question's
+likeliest answer (an answer found in several passages counting each finding, as the
+responder counts them) that maximises the SQuAD 2.0 score over questions (F1 when
+answerable, 1 for a refusal when not), both out of fold (five folds by question); then both again on every question, written to ``--out``. With
 ``--unanswerable-share`` the score weighs the unanswerable questions as that share of all.
 
 Several eval files are fitted on together, each collected from its own store: collect each
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answering.reading.fusion import FEATURES
+from bot.answering.reading.fusion import FEATURES, answer_key, combined
 from bot.answering.reading.spans import span_text
 from bot.app import App
 from bot.evaluate import load_eval_set, token_f1
@@ -50,7 +51,10 @@ def collect(rows: list[dict]) -> list[dict]:
             golds = (row.get("answer") or {}).get("any") or []
             f1s = [token_f1(span_text(c.hit.chunk.text, c.span), golds) for c in found]
             features = [list(c.features) for c in found]
-            out.append({"id": row["id"], "answerable": bool(golds), "x": features, "f1": f1s})
+            keys = [answer_key(span_text(c.hit.chunk.text, c.span)) for c in found]
+            out.append(
+                {"id": row["id"], "answerable": bool(golds), "x": features, "f1": f1s, "keys": keys}
+            )
     return out
 
 
@@ -65,14 +69,16 @@ def fit(questions: list[dict]) -> tuple[np.ndarray, float]:
 
 
 def best_answers(questions: list[dict], w: np.ndarray, b: float) -> list[tuple[float, float]]:
-    """Each question's likeliest candidate: (probability, its F1); (0, 0) with none."""
+    """Each question's likeliest candidate: (probability, its F1); (0, 0) with none. An
+    answer found in several passages counts each finding, as the responder counts them."""
     out = []
     for q in questions:
         if not q["x"]:
             out.append((0.0, 0.0))
             continue
-        p = 1 / (1 + np.exp(-(np.array(q["x"]) @ w + b)))
-        i = int(p.argmax())
+        own = 1 / (1 + np.exp(-(np.array(q["x"]) @ w + b)))
+        p = combined(own, q["keys"])
+        i = max(range(len(p)), key=lambda j: (p[j], own[j]))
         out.append((float(p[i]), q["f1"][i]))
     return out
 

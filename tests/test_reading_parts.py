@@ -7,9 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answering.reading.fusion import FEATURES, Asked, Calibration, candidates, ranked
+from bot.answering.reading.fusion import (
+    FEATURES,
+    Asked,
+    Calibration,
+    answer_key,
+    candidates,
+    combined,
+    ranked,
+)
 from bot.answering.reading.quote import quote_span
-from bot.answering.reading.spans import Span, best_spans
+from bot.answering.reading.spans import Span, best_spans, span_text
 from bot.answering.reading.weights import apply_deltas, freeze_lower, save_deltas
 from bot.answering.reading.windows import WindowSpec, encode, span_labels
 
@@ -142,6 +150,30 @@ def test_candidates_carry_the_features_the_calibration_weighs(tmp_path: Path) ->
     best = ranked(found, calibration)
     assert [c.span.score for c in best] == [9.0, 5.0, 4.0]
     assert best[0].probability == pytest.approx(1 / (1 + np.exp(-2.5)))
+
+
+def test_an_answer_found_in_several_passages_counts_each_finding() -> None:
+    assert combined([0.5, 0.6, 0.5], ["420 m", "1 km", "420 m"]) == pytest.approx([0.75, 0.6, 0.75])
+    assert answer_key(" 420  M ") == answer_key("420 m")
+    text = "Cầu vượt sông Thiếp dài 420 m."
+    at = text.index("420 m")
+    spans = [
+        [Span(0, at, at + 5, 3.0, 0.0)],
+        [Span(1, 0, 3, 3.5, 0.0)],
+        [Span(2, at, at + 5, 2.0, 0.0)],
+    ]
+    hits = [_hit(0, 0.8), _hit(0, 0.8), _hit(0, 0.8)]
+    path_free = Calibration((1.0,) + (0.0,) * (len(FEATURES) - 1), -3.0, 0.5)
+    best = ranked(candidates(hits, spans, Asked({}, ())), path_free)
+    # 'Cầu' alone is likelier than either '420 m', but not than both together
+    assert [span_text(text, c.span) for c in best] == ["420 m", "420 m", "Cầu"]
+    assert [c.span.score for c in best[:2]] == [3.0, 2.0]  # its likeliest finding first
+    assert best[0].probability == pytest.approx(1 - (1 - _sigmoid(0.0)) * (1 - _sigmoid(-1.0)))
+    assert best[2].probability == pytest.approx(_sigmoid(0.5))
+
+
+def _sigmoid(z: float) -> float:
+    return float(1 / (1 + np.exp(-z)))
 
 
 def test_an_article_names_what_was_asked_when_it_holds_every_word_and_the_last_pair() -> None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answering.evidence.retrieval import Hit
 from bot.answering.question.lexicon import ABBREVIATIONS, folded, padded_words
-from bot.answering.reading.spans import Span
+from bot.answering.reading.spans import Span, span_text
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 FEATURES = ("margin", "score", "null", "rank", "dense", "best_margin", "coverage", "pairs")
@@ -104,9 +104,26 @@ def candidates(hits: Sequence[Hit], spans: Sequence[list[Span]], asked: Asked) -
     return out
 
 
+def answer_key(text: str) -> str:
+    """What makes two spans the same answer: their words, folded."""
+    return " ".join(folded(text).split())
+
+
+def combined(probabilities: Sequence[float], keys: Sequence[str]) -> list[float]:
+    """Each candidate's probability with its answer's other findings: the chance that any of
+    the candidates giving the same answer is right (noisy-OR), as open-domain readers
+    aggregate an answer found in several passages."""
+    missed: dict[str, float] = {}
+    for p, key in zip(probabilities, keys, strict=True):
+        missed[key] = missed.get(key, 1.0) * (1.0 - p)
+    return [1.0 - missed[key] for key in keys]
+
+
 def ranked(found: list[Candidate], calibration: Calibration) -> list[Candidate]:
-    """The candidates with their probabilities, likeliest first."""
-    scored = [
-        Candidate(c.hit, c.span, c.features, calibration.probability(c.features)) for c in found
-    ]
-    return sorted(scored, key=lambda c: -c.probability)
+    """The candidates with their probabilities, likeliest answer first (an answer found in
+    several passages counts each finding), and its likeliest finding first among them."""
+    own = [calibration.probability(c.features) for c in found]
+    keys = [answer_key(span_text(c.hit.chunk.text, c.span)) for c in found]
+    together = combined(own, keys)
+    order = sorted(range(len(found)), key=lambda i: (-together[i], -own[i]))
+    return [replace(found[i], probability=together[i]) for i in order]
