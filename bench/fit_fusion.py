@@ -7,8 +7,9 @@ the features of ``bot/answering/reading/fusion.py`` and a label (token F1 with a
 of 0.5 or more). A logistic model is fitted on them, and the threshold on each question's
 likeliest answer (an answer found in several passages counting each finding, as the
 responder counts them) that maximises the SQuAD 2.0 score over questions (F1 when
-answerable, 1 for a refusal when not), both out of fold (five folds by question); then both again on every question, written to ``--out``. With
-``--unanswerable-share`` the score weighs the unanswerable questions as that share of all.
+answerable, 1 for a refusal when not), both out of fold (five folds by question); then both
+again on every question, written to ``--out``. With ``--unanswerable-share`` the score weighs
+the unanswerable questions as that share of all.
 
 Several eval files are fitted on together, each collected from its own store: collect each
 into ``--cache-dir`` with its store (a file already there is not asked again), then fit:
