@@ -217,3 +217,36 @@ def test_any_text_is_answered_or_refused(responder: Responder, question: str) ->
     answer = responder.answer(question)
     assert answer.text.strip() and (answer.citations or not answer.found)
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_a_list_names_each_answer_once() -> None:
+    from bot.answering.evidence.retrieval import Hit
+    from bot.answering.reading.fusion import Candidate
+    from bot.answering.reading.spans import Span
+    from bot.answering.responder import listed_spans
+    from ingest.models import Article, Chunk
+
+    texts = ["Huyện Đức Hòa và huyện Cần Đước.", "Tại Đức Hòa, mưa lớn."]
+    hits = [
+        Hit(Chunk(f"c{i}", f"d{i}", 0, 0, len(t), t, "Tin"), Article(f"d{i}", "t", t, "s"), 1.0)
+        for i, t in enumerate(texts)
+    ]
+
+    def found(i: int, words: str, p: float) -> Candidate:
+        at = texts[i].index(words)
+        return Candidate(hits[i], Span(i, at, at + len(words), 1.0, 0.0), (), p)
+
+    picked = listed_spans(
+        [
+            found(0, "Huyện Đức Hòa", 0.9),
+            found(1, "Đức Hòa", 0.8),  # the same place again, in other words
+            found(0, "huyện Cần Đước", 0.7),
+            found(0, "Cần", 0.6),  # inside the last one
+            found(1, "mưa lớn", 0.1),  # below the threshold
+        ],
+        threshold=0.5,
+    )
+    assert [texts[c.span.passage][c.span.start : c.span.end] for c in picked] == [
+        "Huyện Đức Hòa",
+        "huyện Cần Đước",
+    ]

@@ -235,7 +235,7 @@ MAX_LISTED = 5
 
 def listed_spans(found: list[Candidate], threshold: float) -> list[Candidate]:
     """The distinct answers a list question gets: the likely candidates, best first, none
-    overlapping another's place or repeating its words."""
+    overlapping another's place or repeating its words ('Đức Hòa' after 'huyện Đức Hòa')."""
     picked: list[Candidate] = []
     seen: set[str] = set()
     for c in found:
@@ -248,7 +248,8 @@ def listed_spans(found: list[Candidate], threshold: float) -> list[Candidate]:
             and c.span.start < p.span.end
             for p in picked
         )
-        if words and words not in seen and not overlaps:
+        repeats = any(f" {words} " in f" {w} " or f" {w} " in f" {words} " for w in seen)
+        if words and not repeats and not overlaps:
             picked.append(c)
             seen.add(words)
     return picked
