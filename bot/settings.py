@@ -29,6 +29,7 @@ from bot.settings_groups import (
     LLMSettings,
     TelegramSettings,
     WatchSettings,
+    existing_file,
 )
 from ingest.errors import ConfigError
 
@@ -140,12 +141,7 @@ class Settings(BaseSettings):
     @classmethod
     def _weights_file(cls, value: Path | None) -> Path | None:
         """A reader's weights file that exists."""
-        if value is None:
-            return None
-        path = value.expanduser()
-        if not path.is_file():
-            raise ValueError(f"no such file {str(path)!r}; train one with 'vnqa reader train'")
-        return path
+        return existing_file(value, "no such file {}; train one with 'vnqa reader train'")
 
     @field_validator("data_dir", "model_dir", "min_support", "reader_weights", mode="before")
     @classmethod

@@ -18,6 +18,17 @@ NOT_SETTINGS = frozenset({"VNQA_TEST_MODEL_DIR"})
 TelegramIds = Annotated[frozenset[int], NoDecode]  # "1,2,3" in the environment, not JSON
 
 
+def existing_file(value: Path | None, missing: str) -> Path | None:
+    """``value`` with ``~`` expanded, or None; ``ValueError(missing.format(path))`` when it
+    names no file."""
+    if value is None:
+        return None
+    path = value.expanduser()
+    if not path.is_file():
+        raise ValueError(missing.format(repr(str(path))))
+    return path
+
+
 class EmbeddingSettings(BaseModel):
     """VNQA_EMBEDDING_*: the embedding model and how it runs."""
 
@@ -125,12 +136,7 @@ class LLMSettings(BaseModel):
     @field_validator("gguf")
     @classmethod
     def _gguf_file(cls, value: Path | None) -> Path | None:
-        if value is None:
-            return None
-        path = value.expanduser()
-        if not path.is_file():
-            raise ValueError(f"no such GGUF file {str(path)!r}")
-        return path
+        return existing_file(value, "no such GGUF file {}")
 
     @model_validator(mode="after")
     def _one_backend(self) -> LLMSettings:

@@ -58,12 +58,14 @@ def weighted(lists: list[dict[str, float]], weights: list[float]) -> dict[str, f
 def diversify(ranked: list[Hit], k: int, per_article: int, spread: bool = True) -> list[Hit]:
     """At most ``per_article`` chunks of each article; with ``spread``, the best chunk of each
     article first and then further chunks, else in the order of their scores."""
-    firsts, rest, seen = [], [], set()
-    for hit in ranked:
-        (rest if hit.article.doc_id in seen and spread else firsts).append(hit)
-        seen.add(hit.article.doc_id)
+    order = ranked
+    if spread:
+        best: dict[str, Hit] = {}
+        for hit in ranked:
+            best.setdefault(hit.article.doc_id, hit)
+        order = list(best.values()) + [h for h in ranked if best[h.article.doc_id] is not h]
     out, counts = [], {}
-    for hit in firsts + rest:
+    for hit in order:
         if counts.get(hit.article.doc_id, 0) < per_article:
             out.append(hit)
             counts[hit.article.doc_id] = counts.get(hit.article.doc_id, 0) + 1
