@@ -3,16 +3,19 @@ the unanswerable questions made from it."""
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.answering.reading.data import (
     QAExample,
+    answer_removed,
     load_squad,
     make_unanswerable,
     split_by_article,
     typed_variant,
+    without_answer,
 )
 from ingest.errors import InputError
 
@@ -142,3 +145,39 @@ def test_typed_variants_drop_accents_or_capitals() -> None:
     rng = random.Random(0)
     seen = {typed_variant(ex, rng, 0.4, 0.3).question for _ in range(50)}
     assert seen == {ex.question, "Ai la Bi thu Duc Hoa?", "ai là bí thư đức hòa?"}
+
+
+LONG = (
+    "Huyện ủy Đức Hòa tổ chức hội nghị tổng kết công tác năm 2023 vào sáng thứ Hai. "
+    "Ông Phan Nhân Duy là Bí thư Huyện ủy Đức Hòa từ năm 2020. "
+    "Hội nghị đánh giá kinh tế của huyện tăng trưởng khá, thu ngân sách vượt dự toán. "
+    "Huyện đặt mục tiêu hoàn thành các công trình trọng điểm trong năm tới."
+)
+
+
+def _asked(answer: str, context: str = LONG) -> QAExample:
+    return QAExample("q1", "Ai là Bí thư Huyện ủy Đức Hòa?", context,
+                     ((answer, context.index(answer)),), "a")  # fmt: skip
+
+
+def test_without_answer_keeps_the_passage_less_the_answers_sentence() -> None:
+    cut = without_answer(_asked("Phan Nhân Duy"))
+    assert cut is not None and not cut.answerable and cut.id == "q1-cut"
+    assert "Phan Nhân Duy" not in cut.context and "Bí thư" not in cut.context
+    assert cut.context.startswith("Huyện ủy Đức Hòa tổ chức") and "thu ngân sách" in cut.context
+    assert cut.question == "Ai là Bí thư Huyện ủy Đức Hòa?"
+
+
+def test_without_answer_declines_when_the_answer_stays_or_too_little_is_left() -> None:
+    twice = LONG + " Ông Phan Nhân Duy chủ trì hội nghị."
+    assert without_answer(_asked("Phan Nhân Duy", twice)) is None  # still stated elsewhere
+    short = "Ông Phan Nhân Duy là Bí thư. Huyện có 20 xã. Huyện có 3 thị trấn."
+    assert without_answer(_asked("Phan Nhân Duy", short)) is None  # too little left to read
+
+
+def test_answer_removed_makes_a_share_of_the_answerable_questions() -> None:
+    examples = [replace(_asked("Phan Nhân Duy"), id=str(i)) for i in range(200)]
+    made = answer_removed(examples, rate=0.25, seed=5)
+    assert 30 <= len(made) <= 70 and all(not ex.answerable for ex in made)
+    assert answer_removed(examples, rate=0.25, seed=5) == made  # seeded
+    assert answer_removed(examples, rate=0.0, seed=5) == []

@@ -68,3 +68,25 @@ def test_a_missing_weights_file_is_a_clear_model_error(tiny_base: Path, tmp_path
     reader = SpanReader(lambda: tiny_base, tmp_path / "none.safetensors")
     with pytest.raises(ModelError, match="vnqa reader train"):
         reader.read("Ai?", ["Ông A."])
+
+
+def test_a_run_can_start_from_a_trained_reader(tiny_base: Path, tmp_path: Path) -> None:
+    import torch
+
+    from bot.answering.reading.train import start_from
+    from ingest.errors import InputError
+
+    config = TrainConfig(epochs=1, batch=4, frozen_layers=1, validation_share=0.25, spec=SPEC)
+    first = Trainer(tiny_base, _data(tmp_path), tmp_path / "first", config)
+    first.run()
+    second = Trainer(tiny_base, _data(tmp_path), tmp_path / "second", config,
+                     start=tmp_path / "first" / "reader.safetensors")  # fmt: skip
+    head = "qa_outputs.weight"
+    assert torch.equal(second.network.get_parameter(head), first.network.get_parameter(head))
+    name = "bert.encoder.layer.1.attention.self.query.weight"
+    trained, started = first.network.get_parameter(name), second.network.get_parameter(name)
+    moved = (trained - first.base[name]).abs().max()
+    assert moved > 0 and (started - trained).abs().max() < moved / 50  # int8 deltas, close
+    (tmp_path / "junk.safetensors").write_bytes(b"not weights")
+    with pytest.raises(InputError, match=r"cannot start from .*junk"):
+        start_from(second.network, tmp_path / "junk.safetensors")

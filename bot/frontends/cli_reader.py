@@ -36,6 +36,19 @@ def train(
     seed: Seed = 13,
     batch: Annotated[int, typer.Option(min=1, max=512, help="Windows per step.")] = 16,
     threads: Annotated[int, typer.Option(min=1, max=256, help="Torch threads.")] = 2,
+    learning_rate: Annotated[
+        float, typer.Option(min=1e-7, max=1e-2, help="Peak learning rate (warm-up, then decay).")
+    ] = 8e-5,
+    start: Annotated[
+        Path | None,
+        typer.Option(
+            "--start-from",
+            exists=True,
+            dir_okay=False,
+            help="A trained reader's weights to train on from (for example the bundled "
+            "bot/answering/reading/reader.safetensors), instead of a fresh head.",
+        ),
+    ] = None,
 ) -> None:
     """Fine-tune the reader (hours on a laptop's CPU; resumes where it stopped)."""
     import torch
@@ -47,8 +60,8 @@ def train(
     logging.getLogger("bot.answering.reading").setLevel(logging.INFO)
     torch.set_num_threads(threads)
     folder = out_dir or settings.data_dir / "reader"
-    config = TrainConfig(seed=seed, epochs=epochs, batch=batch)
-    size = Trainer(e5_model_dir(settings), data, folder, config).run()
+    config = TrainConfig(seed=seed, epochs=epochs, batch=batch, learning_rate=learning_rate)
+    size = Trainer(e5_model_dir(settings), data, folder, config, start).run()
     weights = folder / "reader.safetensors"
     show(out, ("reader", "bold"), f": {weights} ({size / 2**20:.1f} MiB)")
     out.print(f"use it with VNQA_READER_WEIGHTS={weights}")

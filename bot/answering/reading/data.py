@@ -1,5 +1,6 @@
 """Question-answering data for the reader: SQuAD 2.0 files, a split held out by article, and
-unanswerable questions made by pairing a question with a passage that lacks its answer."""
+unanswerable questions made by pairing a question with a passage that lacks its answer, or with
+its own passage less the sentences that hold the answer."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.errors import InputError
+from ingest.text.sentences import split_sentences
 from ingest.text.textnorm import strip_diacritics
 
 
@@ -131,6 +133,31 @@ def make_unanswerable(examples: list[QAExample], rate: float, seed: int) -> list
             context = lacking[0] if rng.random() < 0.7 else rng.choice(lacking[:5])
             out.append(replace(ex, id=ex.id + "-neg", context=context, answers=()))
     return out
+
+
+def without_answer(ex: QAExample) -> QAExample | None:
+    """``ex`` over its own passage less every sentence that holds an answer: the question's
+    names and context stay, its answer goes. None when too little is left, or when the answer's
+    words still stand in what is left."""
+    cut = split_sentences(ex.context)
+    held = [
+        (a, b) for a, b in cut if any(a < start + len(t) and start < b for t, start in ex.answers)
+    ]
+    kept = [ex.context[a:b] for a, b in cut if (a, b) not in held]
+    context = " ".join(kept)
+    if not held or len(kept) < 2 or len(context) < 200:
+        return None
+    if any(t.lower() in context.lower() for t, _ in ex.answers):
+        return None
+    return replace(ex, id=ex.id + "-cut", context=context, answers=())
+
+
+def answer_removed(examples: list[QAExample], rate: float, seed: int) -> list[QAExample]:
+    """The hardest unanswerable questions: ``rate`` of the answerable ones, each over its own
+    passage with the answer's sentences taken out (see ``without_answer``)."""
+    rng = random.Random(seed * 7 + 1)
+    chosen = [ex for ex in examples if ex.answerable and rng.random() < rate]
+    return [cut for cut in map(without_answer, chosen) if cut is not None]
 
 
 def typed_variant(ex: QAExample, rng: random.Random, unaccented: float, lower: float) -> QAExample:

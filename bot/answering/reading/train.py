@@ -14,12 +14,14 @@ from typing import Any
 
 from bot.answering.reading.data import (
     QAExample,
+    answer_removed,
     load_squad,
     make_unanswerable,
     split_by_article,
     typed_variant,
 )
 from bot.answering.reading.windows import WindowSpec, encode, pad_batch, span_labels
+from ingest.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class TrainConfig:
     seed: int = 13
     validation_share: float = 0.1  # of each source's articles
     unanswerable_rate: float = 0.3  # questions paired with a passage that lacks the answer
+    answer_removed: float = 0.25  # questions over their own passage less the answer's sentences
     negative_windows: float = 0.35  # share of answerless windows trained on each epoch
     unaccented: float = 0.2  # questions typed without accents
     lower: float = 0.1  # questions typed in lower case
@@ -64,7 +67,11 @@ def training_examples(path: Path, config: TrainConfig) -> tuple[list[QAExample],
     """(train, validation) examples: the file split by article; the train side gets made-up
     unanswerable questions and typed variants of its questions."""
     train, validation = split_by_article(load_squad(path), config.validation_share, config.seed)
-    train = train + make_unanswerable(train, config.unanswerable_rate, config.seed)
+    train = (
+        train
+        + make_unanswerable(train, config.unanswerable_rate, config.seed)
+        + answer_removed(train, config.answer_removed, config.seed)
+    )
     rng = random.Random(config.seed)
     train = [typed_variant(ex, rng, config.unaccented, config.lower) for ex in train]
     return train, validation
@@ -100,16 +107,34 @@ def load_network(base: Path, frozen_layers: int) -> tuple[Any, Any]:
     return tokenizer, network
 
 
+def start_from(network: Any, weights: Path) -> None:
+    """Set ``network`` (the base with a fresh head) to a trained reader's weights, to train on."""
+    from safetensors import SafetensorError, safe_open
+
+    from bot.answering.reading.weights import apply_deltas
+
+    try:
+        with safe_open(str(weights), "pt") as f:
+            apply_deltas(network, {k: f.get_tensor(k) for k in f.keys()})  # noqa: SIM118
+    except (OSError, ValueError, KeyError, RuntimeError, SafetensorError) as exc:
+        raise InputError(f"cannot start from {weights}: {exc}; give a reader's weights") from None
+
+
 class Trainer:
     """One training run in ``out``: resumes from ``out/checkpoint.pt`` when it is there."""
 
-    def __init__(self, base: Path, data: Path, out: Path, config: TrainConfig) -> None:
+    def __init__(
+        self, base: Path, data: Path, out: Path, config: TrainConfig, start: Path | None = None
+    ) -> None:
         import torch
 
         self.config, self.out, self.data = config, out, data
         torch.manual_seed(config.seed)
         self.tokenizer, self.network = load_network(base, config.frozen_layers)
         self.base = {n: p.detach().clone() for n, p in self.network.named_parameters()}
+        self.start = start
+        if start is not None:
+            start_from(self.network, start)
         train, self.validation = training_examples(data, config)
         self.windows = tokenise(self.tokenizer, train, config.spec)
         per_epoch = len(self.windows.epoch(config, 0))
@@ -226,4 +251,6 @@ class Trainer:
         from bot.answering.reading.weights import save_deltas
 
         meta = {"config": json.dumps(asdict(self.config)), "data": self.data.name}
+        if self.start is not None:
+            meta["start"] = self.start.name
         return save_deltas(self.network, self.base, path, meta)
