@@ -312,3 +312,18 @@ def test_eval_names_a_bad_line_and_field(run_fake, tmp_path: Path) -> None:
     result = run_fake("eval", str(bad))
     assert result.returncode == 1 and "unexpected" not in result.stderr
     assert "bad.jsonl:1: field 'question' must be a non-empty string" in result.stderr
+
+
+def test_reader_train_names_weights_it_cannot_start_from(run_fake, tmp_path: Path) -> None:
+    from tests.test_reading_data import squad
+
+    data = tmp_path / "qa.json"
+    data.write_text(json.dumps(squad(), ensure_ascii=False), encoding="utf-8")
+    junk = tmp_path / "junk.safetensors"
+    junk.write_bytes(b"not weights")
+    result = run_fake("reader", "train", str(data), "--out", "run", "--start-from", str(junk))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())  # however the console wrapped it
+    assert "cannot start from" in message and "junk.safetensors" in message
+    assert "give a reader's weights" in message
+    assert not (tmp_path / "run" / "checkpoint.pt").exists()
