@@ -90,3 +90,26 @@ def test_a_run_can_start_from_a_trained_reader(tiny_base: Path, tmp_path: Path) 
     (tmp_path / "junk.safetensors").write_bytes(b"not weights")
     with pytest.raises(InputError, match=r"cannot start from .*junk"):
         start_from(second.network, tmp_path / "junk.safetensors")
+
+
+def test_answer_removed_questions_join_the_training_side_only_when_asked(tmp_path: Path) -> None:
+    from bot.answering.reading.train import training_examples
+    from tests.test_reading_data import LONG
+
+    answer = "Phan Nhân Duy"
+    qa = {"id": "1", "question": "Ai là Bí thư?", "answers": [
+        {"text": answer, "answer_start": LONG.index(answer)}]}  # fmt: skip
+    data = [
+        {"title": f"t{i}", "paragraphs": [{"context": f"{LONG} Bài số {i}.", "qas": [qa]}]}
+        for i in range(8)
+    ]
+    path = tmp_path / "qa.json"
+    path.write_text(json.dumps({"data": data}, ensure_ascii=False), encoding="utf-8")
+    plain = TrainConfig(validation_share=0.25, unanswerable_rate=0.0, unaccented=0.0, lower=0.0)
+    train, held = training_examples(path, plain)
+    assert len(train) == 6 and all(ex.answerable for ex in train)
+    cut = TrainConfig(**{**plain.__dict__, "answer_removed": 1.0})
+    more, held_too = training_examples(path, cut)
+    made = [ex for ex in more if ex.id.endswith("-cut")]
+    assert len(made) == 6 and all(not ex.answerable and answer not in ex.context for ex in made)
+    assert held_too == held  # the held-out split is not touched

@@ -39,6 +39,15 @@ def train(
     learning_rate: Annotated[
         float, typer.Option(min=1e-7, max=1e-2, help="Peak learning rate (warm-up, then decay).")
     ] = 8e-5,
+    answer_removed: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Share of the questions also asked, unanswerable, over their own passage less "
+            "the sentences that hold the answer (0: none, as the bundled reader).",
+        ),
+    ] = 0.0,
     start: Annotated[
         Path | None,
         typer.Option(
@@ -60,7 +69,13 @@ def train(
     logging.getLogger("bot.answering.reading").setLevel(logging.INFO)
     torch.set_num_threads(threads)
     folder = out_dir or settings.data_dir / "reader"
-    config = TrainConfig(seed=seed, epochs=epochs, batch=batch, learning_rate=learning_rate)
+    config = TrainConfig(
+        seed=seed,
+        epochs=epochs,
+        batch=batch,
+        learning_rate=learning_rate,
+        answer_removed=answer_removed,
+    )
     size = Trainer(e5_model_dir(settings), data, folder, config, start).run()
     weights = folder / "reader.safetensors"
     show(out, ("reader", "bold"), f": {weights} ({size / 2**20:.1f} MiB)")

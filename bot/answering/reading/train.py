@@ -33,7 +33,7 @@ class TrainConfig:
     seed: int = 13
     validation_share: float = 0.1  # of each source's articles
     unanswerable_rate: float = 0.3  # questions paired with a passage that lacks the answer
-    answer_removed: float = 0.25  # questions over their own passage less the answer's sentences
+    answer_removed: float = 0.0  # questions over their own passage less the answer's sentences
     negative_windows: float = 0.35  # share of answerless windows trained on each epoch
     unaccented: float = 0.2  # questions typed without accents
     lower: float = 0.1  # questions typed in lower case
