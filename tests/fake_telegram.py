@@ -69,6 +69,7 @@ class FakeTelegram(_Loopback):
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
         self.refuse_html = 0  # how many HTML messages to refuse as Telegram does bad markup
+        self.polls = 0  # getUpdates requests: the bot is polling once there is one
         fake = self
 
         class Handler(_Handler):
@@ -90,6 +91,7 @@ class FakeTelegram(_Loopback):
         if method == "getMe":
             return BOT
         if method == "getUpdates":
+            self.polls += 1
             return self._updates(int(params.get("offset") or 0))
         with self.lock:
             self.calls.append((method, params))
