@@ -2,6 +2,7 @@
 a run started again in the same folder resumes from its checkpoint."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def test_answer_removed_questions_join_the_training_side_only_when_asked(tmp_pat
     plain = TrainConfig(validation_share=0.25, unanswerable_rate=0.0, unaccented=0.0, lower=0.0)
     train, held = training_examples(path, plain)
     assert len(train) == 6 and all(ex.answerable for ex in train)
-    cut = TrainConfig(**{**plain.__dict__, "answer_removed": 1.0})
+    cut = replace(plain, answer_removed=1.0)
     more, held_too = training_examples(path, cut)
     made = [ex for ex in more if ex.id.endswith("-cut")]
     assert len(made) == 6 and all(not ex.answerable and answer not in ex.context for ex in made)

@@ -11,7 +11,7 @@ from typing import Any, Literal, Protocol
 from bot.answering.reading.model import read_pairs
 from bot.answering.reading.runtime import Network, onnx_file, onnx_network, torch_network
 from bot.answering.reading.spans import Span
-from bot.answering.reading.weights import WEIGHTS_FILE, apply_deltas
+from bot.answering.reading.weights import WEIGHTS_FILE, apply_deltas, read_weights
 from bot.answering.reading.windows import WindowSpec
 from ingest.errors import ModelError
 
@@ -76,7 +76,6 @@ class SpanReader:
             ) from None
 
     def _load(self) -> tuple[Any, Network]:
-        from safetensors import safe_open
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
         from transformers import logging as hf_logging
 
@@ -88,8 +87,7 @@ class SpanReader:
             path = onnx_file(self._cache(), self.weights, folder)
             if path.is_file():  # exported before: no torch model needed
                 return tokenizer, onnx_network(None, path, self.threads)
-        with safe_open(str(self.weights), "pt") as f:
-            tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 (not a dict)
+        tensors = read_weights(self.weights)
         model = AutoModelForQuestionAnswering.from_pretrained(folder)
         apply_deltas(model, tensors)
         model.eval()

@@ -109,13 +109,12 @@ def load_network(base: Path, frozen_layers: int) -> tuple[Any, Any]:
 
 def start_from(network: Any, weights: Path) -> None:
     """Set ``network`` (the base with a fresh head) to a trained reader's weights, to train on."""
-    from safetensors import SafetensorError, safe_open
+    from safetensors import SafetensorError
 
-    from bot.answering.reading.weights import apply_deltas
+    from bot.answering.reading.weights import apply_deltas, read_weights
 
     try:
-        with safe_open(str(weights), "pt") as f:
-            apply_deltas(network, {k: f.get_tensor(k) for k in f.keys()})  # noqa: SIM118
+        apply_deltas(network, read_weights(weights))
     except (OSError, ValueError, KeyError, RuntimeError, SafetensorError) as exc:
         raise InputError(f"cannot start from {weights}: {exc}; give a reader's weights") from None
 

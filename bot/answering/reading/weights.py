@@ -48,6 +48,14 @@ def save_deltas(model: Any, base: dict[str, Any], path: Path, meta: dict[str, st
     return path.stat().st_size
 
 
+def read_weights(path: Path) -> dict[str, Any]:
+    """The tensors of a reader's weights file."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as f:
+        return {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 (not a dict)
+
+
 def apply_deltas(model: Any, tensors: dict[str, Any]) -> int:
     """Add the saved deltas to ``model`` (loaded from the base) and set its head; returns how many
     parameters were changed."""
