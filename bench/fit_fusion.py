@@ -172,12 +172,15 @@ def main() -> None:
     print(json.dumps({"in_sample": report(questions, best, t) | {"by_set": by_set(sets, best, t)}}))
     if args.out:
         named = " + ".join(f"{name} ({len(qs)})" for name, qs in sets.items())
+        named += " questions asked open-domain"
+        if UNANSWERABLE_SHARE is not None:
+            named += f", unanswerable weighed as {UNANSWERABLE_SHARE:.0%} of all"
         calibration = {
             "features": list(FEATURES),
             "weights": [round(float(v), 5) for v in w],
             "bias": round(b, 5),
             "threshold": round(t, 3),
-            "fitted_on": f"{named} questions asked open-domain",
+            "fitted_on": named,
         }
         args.out.write_text(json.dumps(calibration, indent=1) + "\n")
 

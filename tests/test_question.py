@@ -46,6 +46,14 @@ def test_byline_questions_must_name_the_article(question: str, intent: Intent) -
     assert detect_intent(question) is intent
 
 
+def test_a_question_asking_how_many_or_which_number_asks_for_a_number() -> None:
+    assert analyse("Huyện ủy Đức Hòa có mấy xã?").asks_number
+    assert analyse("Việt Nam đứng thứ mấy trong khu vực?").asks_number
+    assert analyse("thu nhap binh quan nam 2025 la bao nhieu").asks_number
+    assert not analyse("Ai là Bí thư Huyện ủy Đức Hòa?").asks_number
+    assert not analyse("may bay nao ha canh dau tien").asks_number  # 'máy bay', unaccented
+
+
 def test_names_are_the_capitalised_runs_the_first_word_only_before_a_name() -> None:
     assert analyse("Ai là Bí thư Huyện ủy Đức Hòa?").names == ("bi", "huyen", "duc hoa")
     assert analyse("Bài viết về Thạch Thất đăng ngày nào?").names == ("thach that",)

@@ -2,6 +2,7 @@
 committed weights' deltas, and the calibration that turns features into a probability."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -130,7 +131,8 @@ def _hit(rank: int, dense: float):
 
     text = "Cầu vượt sông Thiếp dài 420 m." if rank == 0 else "Giá vàng tăng."
     article = Article(doc_id=f"d{rank}", title="t", text=text, source="s")
-    return Hit(Chunk(f"c{rank}", f"d{rank}", 0, 0, len(text), text, "Tin"), article, 1.0, dense)
+    chunk = Chunk(f"c{rank}", f"d{rank}", 0, 0, len(text), text, "Tin")
+    return Hit(chunk, article, 1.0 / (61 + rank), dense)  # a fused score: higher ranks first
 
 
 def test_candidates_carry_the_features_the_calibration_weighs(tmp_path: Path) -> None:
@@ -150,6 +152,29 @@ def test_candidates_carry_the_features_the_calibration_weighs(tmp_path: Path) ->
     best = ranked(found, calibration)
     assert [c.span.score for c in best] == [9.0, 5.0, 4.0]
     assert best[0].probability == pytest.approx(1 / (1 + np.exp(-2.5)))
+
+
+def test_passages_whose_retrieval_scores_tie_share_their_places() -> None:
+    first, second, third = _hit(0, 0.8), _hit(1, 0.7), _hit(2, 0.6)
+    spans = [[Span(i, 0, 3, 1.0, 0.0)] for i in range(3)]
+    ranks = [c.features[3] for c in candidates([first, second, third], spans, Asked({}, ()))]
+    assert ranks == pytest.approx(np.log1p([0, 1, 2]))
+    tied = [first, replace(second, score=first.score), third]
+    ranks = [c.features[3] for c in candidates(tied, spans, Asked({}, ()))]
+    assert ranks == pytest.approx(np.log1p([0.5, 0.5, 2]))  # the mean of places 0 and 1
+
+
+def test_a_question_asking_for_a_number_gets_no_span_without_one() -> None:
+    text = "Đại hội lần thứ XI bầu 45 ủy viên, gồm hai nữ, do Ban Tổ chức đầu tư chuẩn bị."
+    answers = ("lần thứ XI", "45 ủy viên", "hai nữ", "Ban Tổ chức đầu tư")
+    spans = [
+        [Span(i, text.index(a), text.index(a) + len(a), 1.0, 0.0)] for i, a in enumerate(answers)
+    ]
+    chunk = replace(_hit(0, 0.8).chunk, text=text)
+    hits = [replace(_hit(i, 0.8), chunk=chunk) for i in range(4)]
+    kept = candidates(hits, spans, Asked({}, (), number=True))
+    assert [span_text(text, c.span) for c in kept] == list(answers[:3])  # 'tư' is no number
+    assert len(candidates(hits, spans, Asked({}, ()))) == 4  # any span when none is asked
 
 
 def test_an_answer_found_in_several_passages_counts_each_finding() -> None:

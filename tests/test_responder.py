@@ -144,9 +144,9 @@ def test_seed_dev_set(responder: Responder) -> None:
         else:
             right.append(not answer.found)
     wrong = [r["id"] for r, ok in zip(rows, right, strict=True) if not ok]
-    # Measured: 6 of 17 wrong (d02, d07, d12, d13 and both out-of-corpus questions answered),
-    # short of the 16 of 17 the learned reader aims for (bench/RESULTS.md).
-    assert len(wrong) <= 6, wrong
+    # Measured: 1 of 17 wrong, d13 ('which districts of Long An': one of the two articles'
+    # passages does not name the province) (bench/RESULTS.md).
+    assert len(wrong) <= 1, wrong
 
 
 @pytest.mark.shared

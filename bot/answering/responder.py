@@ -143,7 +143,8 @@ class Responder:
         total = max(store.chunk_count(), 1)
         df = store.document_frequencies(terms)
         idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in df.items()}
-        return Asked(idf, tuple(p for p in query.phrases if " " in p), query.names)
+        pairs = tuple(p for p in query.phrases if " " in p)
+        return Asked(idf, pairs, query.names, query.asks_number)
 
     def _fact_answer(
         self, query: Query, filt: SearchFilter | None, on_text: Callable[[str], None] | None

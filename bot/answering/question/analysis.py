@@ -18,6 +18,7 @@ from bot.answering.question.lexicon import (
     NAME,
     NAME_RUN,
     PLACE_HEAD_WORDS,
+    QUANTITY_Q,
     STOP,
     STOP_FOLDED,
     TITLES,
@@ -51,6 +52,7 @@ class Query:
     intent: Intent
     names: tuple[str, ...]  # the names asked about, folded: ('duc hoa',); see ``_names``
     asks_list: bool = False  # 'Những huyện nào…': several answers, each cited
+    asks_number: bool = False  # 'bao nhiêu', 'thứ mấy': the answer holds a number
 
 
 def _expansions(text: str) -> list[str]:
@@ -127,4 +129,5 @@ def analyse(question: str) -> Query:
         intent=detect_intent(text),
         names=_names(text),
         asks_list=bool(LIST_Q.search(text.lower())),
+        asks_number=bool(QUANTITY_Q.search(text.lower())),
     )

@@ -1,6 +1,7 @@
 """The Vietnamese language knowledge answering keeps, in one place: the name pattern,
-abbreviations, question words, place heads (for follow-ups) and what asks about an article
-itself. Folded (unaccented) forms are derived from the accented ones here, never retyped."""
+abbreviations, question words, place heads (for follow-ups), what asks about an article
+itself, and what asks for a number and how one is written. Folded (unaccented) forms are
+derived from the accented ones here, never retyped."""
 
 from __future__ import annotations
 
@@ -131,3 +132,12 @@ AUTHOR_Q = either_form(r"tác giả|ai (?:là người )?viết|người viết|
 ARTICLE_Q = either_form(r"\bbài (?:viết|báo|về)\b|\bbản tin\b|\b(?:bài|tin) (?:này|đó|trên)\b")
 # A question that asks for several things: "Những huyện nào…", "các xã nào", "Kể tên…".
 LIST_Q = either_form(r"\b(?:những|các) (?:\w+ ){1,3}nào\b|\bkể tên\b|\bliệt kê\b")
+# A question that asks for a number ('bao nhiêu', 'thứ mấy'), and how a number is written:
+# digits, Roman numerals ('lần thứ XI', 'loại IV') or words. Unaccented, only the phrase asks:
+# 'may' is as often 'máy' (a machine) as 'mấy'. Left out of the words: 'năm' (also a year),
+# 'tư' ('đầu tư').
+QUANTITY_Q = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy)\b")
+NUMBER = re.compile(
+    r"\d|\b[IVXLC]+\b|\b(?i:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|vạn"
+    r"|triệu|tỷ|tỉ|chục|nửa|rưỡi)\b"
+)

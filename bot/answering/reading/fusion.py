@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answering.evidence.retrieval import Hit
-from bot.answering.question.lexicon import ABBREVIATIONS, folded, padded_words
+from bot.answering.question.lexicon import ABBREVIATIONS, NUMBER, folded, padded_words
 from bot.answering.reading.spans import Span, span_text
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
@@ -57,11 +57,17 @@ class Calibration:
 @dataclass(frozen=True)
 class Asked:
     """What a passage is checked against: the question's searched words with their inverse
-    document frequencies, its word pairs and the names it asks about (all folded)."""
+    document frequencies, its word pairs and the names it asks about (all folded), and
+    whether it asks for a number."""
 
     idf: dict[str, float]
     pairs: tuple[str, ...]
     names: tuple[str, ...] = ()
+    number: bool = False
+
+    def lacks_number(self, answer: str) -> bool:
+        """Whether ``answer`` fails a question that asks for a number ('bao nhiêu')."""
+        return self.number and not NUMBER.search(answer)
 
     def holds_names(self, article: str) -> bool:
         """Whether an article (its title and text) names what was asked: every word of every
@@ -83,13 +89,21 @@ class Asked:
 
 
 def candidates(hits: Sequence[Hit], spans: Sequence[list[Span]], asked: Asked) -> list[Candidate]:
-    """The best spans of each read passage (``spans[i]`` of ``hits[i]``), with features."""
+    """The best spans of each read passage (``spans[i]`` of ``hits[i]``), with features; none
+    without a number when a number is asked for. A passage's rank is its place by retrieval
+    score, and passages whose scores tie (as rank fusion often makes them) share the mean of
+    their places, since their order among themselves is chance."""
     margins = [sp[0].margin for sp in spans if sp]
     best_margin = max(margins, default=0.0)
+    scores = [h.score for h in hits]
     out = []
-    for rank, (hit, found) in enumerate(zip(hits, spans, strict=True)):
+    for hit, found in zip(hits, spans, strict=True):
         words, pairs = asked.coverage(hit) if found else (0.0, 0.0)
+        above, tied = sum(s > hit.score for s in scores), scores.count(hit.score)
+        rank = above + (tied - 1) / 2
         for span in found[:SPANS_PER_PASSAGE]:
+            if asked.lacks_number(span_text(hit.chunk.text, span)):
+                continue
             features = (
                 span.margin,
                 span.score,
