@@ -70,6 +70,7 @@ class FakeTelegram(_Loopback):
         self.ids = itertools.count(1)
         self.refuse_html = 0  # how many HTML messages to refuse as Telegram does bad markup
         self.polls = 0  # getUpdates requests: the bot is polling once there is one
+        self.hold: dict[str, float] = {}  # seconds to keep a method's request in flight
         fake = self
 
         class Handler(_Handler):
@@ -98,6 +99,7 @@ class FakeTelegram(_Loopback):
             self.times.append(time.monotonic())
             refuse = self.refuse_html and params.get("parse_mode") == "HTML"
             self.refuse_html -= bool(refuse)
+        time.sleep(self.hold.get(method, 0.0))
         if refuse:
             return _Refusal("Bad Request: can't parse entities: unsupported start tag")
         if method in ("sendMessage", "editMessageText"):

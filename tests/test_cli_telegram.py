@@ -84,8 +84,6 @@ def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowe
         argv = [sys.executable, "-m", "bot.frontends.cli", "telegram"]
         bot = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
-        # Wait until it polls: a stop signal during PTB's start-up (its deleteWebhook, after
-        # setMyCommands) interrupts that request, and the bot then stops with an error.
         while not api.polls:
             assert bot.poll() is None and time.monotonic() < deadline
             time.sleep(0.1)
@@ -94,6 +92,41 @@ def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowe
     assert TOKEN not in stderr
     assert bot.returncode == 0, stderr[-2000:]
     assert ("the bot answers everyone" in stderr) == (not allowed)
+
+
+@pytest.mark.parametrize("method", ["setMyCommands", "deleteWebhook"])
+def test_a_stop_signal_during_start_up_stops_the_bot_cleanly(tmp_path, e5_dir, method) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.fake_telegram import FakeTelegram
+
+    with FakeTelegram() as api:
+        api.hold[method] = 3.0  # the signal lands while this start-up request is in flight
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+        env |= {
+            "VNQA_DATA_DIR": str(tmp_path / "data"),
+            "VNQA_MODEL_DIR": str(e5_dir.parent),
+            "VNQA_EMBEDDING_MODEL": "fake",
+            "VNQA_TELEGRAM_TOKEN": TOKEN,
+            "VNQA_TELEGRAM_BASE_URL": api.base_url,
+            "VNQA_TELEGRAM_ALLOWED_USERS": "1",
+        }
+        argv = [sys.executable, "-m", "bot.frontends.cli", "telegram"]
+        bot = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not api.calls_of(method):
+            assert bot.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.3)
+        bot.send_signal(signal.SIGTERM)
+        _, stderr = bot.communicate(timeout=60)
+    assert bot.returncode == 0, stderr[-2000:]
+    assert "error" not in stderr.lower() and TOKEN not in stderr
+    assert "Traceback" not in stderr
 
 
 def test_the_bot_can_follow_sources_in_its_own_process(tmp_path, e5_dir, run_fake) -> None:

@@ -153,6 +153,38 @@ def run_telegram() -> None:
         )
         if settings.telegram.watch:
             schedule_watch(application, settings)
-        application.run_polling(
-            stop_signals=(signal.SIGINT, signal.SIGTERM), drop_pending_updates=False
-        )
+        poll_until_stopped(application)
+
+
+def poll_until_stopped(application: Application) -> None:
+    """PTB's ``run_polling`` until SIGINT or SIGTERM. Once it polls, a signal stops it as PTB's
+    own handlers do, with its graceful shutdown. During start-up a signal interrupting the
+    request in flight (setMyCommands, deleteWebhook) would fail it with an error, so the stop
+    waits for that request: right after ``post_init``, or as soon as polling starts. A second
+    signal does not wait."""
+    from telegram.error import TelegramError
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # the loop run_polling takes, with these handlers on it
+    signals: list[int] = []
+
+    def once_running() -> None:
+        if application.running:
+            raise SystemExit  # what PTB's stop signals raise: run_polling then shuts down
+        loop.call_later(0.05, once_running)
+
+    def on_signal(sig: int) -> None:
+        signals.append(sig)
+        if application.running or len(signals) > 1:
+            raise SystemExit
+        application.stop_running()  # honoured once post_init ends
+        loop.call_later(0.05, once_running)  # or later, should start-up go on to polling
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        application.run_polling(stop_signals=None, drop_pending_updates=False)
+    except TelegramError as exc:  # a start-up request that a second signal interrupted
+        if not signals:
+            raise
+        log.debug("stopped during start-up: %s", redact(str(exc)))
