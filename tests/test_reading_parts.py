@@ -165,16 +165,16 @@ def test_passages_whose_retrieval_scores_tie_share_their_places() -> None:
 
 
 def test_a_question_asking_for_a_number_gets_no_span_without_one() -> None:
-    text = "Đại hội lần thứ XI bầu 45 ủy viên, gồm hai nữ, do Ban Tổ chức đầu tư chuẩn bị."
-    answers = ("lần thứ XI", "45 ủy viên", "hai nữ", "Ban Tổ chức đầu tư")
+    text = "Đại hội lần thứ XI bầu 45 ủy viên, hai nữ, người thứ tư và Ban Tổ chức đầu tư."
+    answers = ("lần thứ XI", "45 ủy viên", "hai nữ", "người thứ tư", "Ban Tổ chức đầu tư")
     spans = [
         [Span(i, text.index(a), text.index(a) + len(a), 1.0, 0.0)] for i, a in enumerate(answers)
     ]
     chunk = replace(_hit(0, 0.8).chunk, text=text)
-    hits = [replace(_hit(i, 0.8), chunk=chunk) for i in range(4)]
+    hits = [replace(_hit(i, 0.8), chunk=chunk) for i in range(5)]
     kept = candidates(hits, spans, Asked({}, (), number=True))
-    assert [span_text(text, c.span) for c in kept] == list(answers[:3])  # 'tư' is no number
-    assert len(candidates(hits, spans, Asked({}, ()))) == 4  # any span when none is asked
+    assert [span_text(text, c.span) for c in kept] == list(answers[:4])  # 'đầu tư' is none
+    assert len(candidates(hits, spans, Asked({}, ()))) == 5  # any span when none is asked
 
 
 def test_an_answer_found_in_several_passages_counts_each_finding() -> None:

@@ -106,8 +106,6 @@ _ASKING = [
 QUESTION_FORMS: dict[tuple[str, ...], tuple[str, ...]] = {
     tuple(folded(p).split()): tuple(p.split()) for p in _ASKING
 }
-# Ordinals written in words ('người thứ tư', 'lần thứ hai'), and the parts of a day a news
-# date is written after ('Sáng 31-3', 'chiều 12.5') as it is after 'ngày' or 'hôm'.
 
 
 def either_form(pattern: str) -> re.Pattern[str]:
@@ -133,11 +131,11 @@ ARTICLE_Q = either_form(r"\bbài (?:viết|báo|về)\b|\bbản tin\b|\b(?:bài|
 # A question that asks for several things: "Những huyện nào…", "các xã nào", "Kể tên…".
 LIST_Q = either_form(r"\b(?:những|các) (?:\w+ ){1,3}nào\b|\bkể tên\b|\bliệt kê\b")
 # A question that asks for a number ('bao nhiêu', 'thứ mấy'), and how a number is written:
-# digits, Roman numerals ('lần thứ XI', 'loại IV') or words. Unaccented, only the phrase asks:
-# 'may' is as often 'máy' (a machine) as 'mấy'. Left out of the words: 'năm' (also a year),
-# 'tư' ('đầu tư').
+# digits, Roman numerals ('lần thứ XI', 'loại IV'), words, ordinals ('người thứ tư', 'đầu
+# tiên'). Unaccented, only the phrase asks: 'may' is as often 'máy' (a machine) as 'mấy'. Not
+# numbers alone: 'năm' (also a year), 'tư' ('đầu tư').
 QUANTITY_Q = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy)\b")
 NUMBER = re.compile(
     r"\d|\b[IVXLC]+\b|\b(?i:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|vạn"
-    r"|triệu|tỷ|tỉ|chục|nửa|rưỡi)\b"
+    r"|triệu|tỷ|tỉ|chục|nửa|rưỡi|thứ (?:nhất|nhì|tư|năm)|đầu tiên)\b"
 )
