@@ -6,7 +6,7 @@ Their topic and names stay in the store and only the number goes: what a reader 
 when it answers from the topic ('Tổng vốn đầu tư của Khu công nghệ cao Hòa Lạc là bao
 nhiêu?' answered with a phrase about another project). Every one of them must be refused.
 
-    python bench/number_cut.py ../shared/train/vi_qa_train.json /tmp/cut
+    python -m bench.number_cut ../shared/train/vi_qa_train.json /tmp/cut
     VNQA_DATA_DIR=/tmp/cutstore vnqa ingest /tmp/cut/articles
     VNQA_DATA_DIR=/tmp/cutstore vnqa eval /tmp/cut/number_cut.jsonl
 """
@@ -18,8 +18,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from bench.reader_split import article_title, validation_split
 from bot.answering.question.analysis import analyse
-from bot.answering.reading.data import QAExample, load_squad, split_by_article, without_answer
+from bot.answering.reading.data import QAExample, without_answer
 from bot.answering.reading.train import TrainConfig
 
 
@@ -40,8 +41,7 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder for articles/ and number_cut.jsonl")
     parser.add_argument("--seed", type=int, default=TrainConfig().seed)
     args = parser.parse_args()
-    config = TrainConfig(seed=args.seed)
-    _, validation = split_by_article(load_squad(args.data), config.validation_share, config.seed)
+    validation = validation_split(args.data, args.seed)
     paragraphs: dict[str, list[QAExample]] = {}
     for ex in validation:
         paragraphs.setdefault(ex.context, []).append(ex)
@@ -50,8 +50,8 @@ def main() -> None:
     rows = []
     for i, examples in enumerate(paragraphs.values()):
         text, asked = cut_paragraph(examples)
-        title = examples[0].article.split("/", 1)[1].rsplit("#", 1)[0]
-        (folder / f"c{i:04d}.md").write_text(f"# {title}\n\n{text}\n", encoding="utf-8")
+        page = f"# {article_title(examples[0])}\n\n{text}\n"
+        (folder / f"c{i:04d}.md").write_text(page, encoding="utf-8")
         rows += [
             {"id": f"{ex.id}-cut", "question": ex.question, "gold_sources": [], "answer": {},
              "type": "number_cut"}

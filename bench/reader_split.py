@@ -17,8 +17,19 @@ import json
 import random
 from pathlib import Path
 
-from bot.answering.reading.data import load_squad, split_by_article
+from bot.answering.reading.data import QAExample, load_squad, split_by_article
 from bot.answering.reading.train import TrainConfig
+
+
+def validation_split(data: Path, seed: int) -> list[QAExample]:
+    """The questions `vnqa reader train` holds out of ``data`` with ``seed``."""
+    config = TrainConfig(seed=seed)
+    return split_by_article(load_squad(data), config.validation_share, config.seed)[1]
+
+
+def article_title(ex: QAExample) -> str:
+    """The title of the article a question's paragraph comes from ('wiki/Hà Nội#3' -> 'Hà Nội')."""
+    return ex.article.split("/", 1)[1].rsplit("#", 1)[0]
 
 
 def main() -> None:
@@ -28,8 +39,7 @@ def main() -> None:
     parser.add_argument("--removed", type=float, default=0.2, help="share of articles left out")
     parser.add_argument("--seed", type=int, default=TrainConfig().seed)
     args = parser.parse_args()
-    config = TrainConfig(seed=args.seed)
-    _, validation = split_by_article(load_squad(args.data), config.validation_share, config.seed)
+    validation = validation_split(args.data, args.seed)
     articles = sorted({ex.article for ex in validation})
     random.Random(args.seed).shuffle(articles)
     removed = set(articles[: round(len(articles) * args.removed)])
@@ -40,8 +50,8 @@ def main() -> None:
         if ex.context not in names:
             names[ex.context] = f"v{len(names):04d}.md"
             if ex.article not in removed:
-                title = ex.article.split("/", 1)[1].rsplit("#", 1)[0]
-                (folder / names[ex.context]).write_text(f"# {title}\n\n{ex.context}\n")
+                text = f"# {article_title(ex)}\n\n{ex.context}\n"
+                (folder / names[ex.context]).write_text(text)
     with (args.out / "validation.jsonl").open("w", encoding="utf-8") as f:
         for ex in validation:
             kept = ex.article not in removed

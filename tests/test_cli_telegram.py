@@ -61,28 +61,34 @@ def test_an_unreachable_bot_api_is_one_line(run_fake) -> None:
     _assert_secret_kept(result)
 
 
-@pytest.mark.parametrize("allowed", ["", "1,2"])
-def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowed: str) -> None:
+def _start_bot(api, tmp_path, e5_dir, allowed: str):
+    """The real ``vnqa telegram`` against the fake Bot API, its stderr piped."""
     import os
-    import signal
     import subprocess
     import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
+    env |= {
+        "VNQA_DATA_DIR": str(tmp_path / "data"),
+        "VNQA_MODEL_DIR": str(e5_dir.parent),
+        "VNQA_EMBEDDING_MODEL": "fake",
+        "VNQA_TELEGRAM_TOKEN": TOKEN,
+        "VNQA_TELEGRAM_BASE_URL": api.base_url,
+        "VNQA_TELEGRAM_ALLOWED_USERS": allowed,
+    }
+    argv = [sys.executable, "-m", "bot.frontends.cli", "telegram"]
+    return subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("allowed", ["", "1,2"])
+def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowed: str) -> None:
+    import signal
     import time
 
     from tests.fake_telegram import FakeTelegram
 
     with FakeTelegram() as api:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
-        env |= {
-            "VNQA_DATA_DIR": str(tmp_path / "data"),
-            "VNQA_MODEL_DIR": str(e5_dir.parent),
-            "VNQA_EMBEDDING_MODEL": "fake",
-            "VNQA_TELEGRAM_TOKEN": TOKEN,
-            "VNQA_TELEGRAM_BASE_URL": api.base_url,
-            "VNQA_TELEGRAM_ALLOWED_USERS": allowed,
-        }
-        argv = [sys.executable, "-m", "bot.frontends.cli", "telegram"]
-        bot = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        bot = _start_bot(api, tmp_path, e5_dir, allowed)
         deadline = time.monotonic() + 120
         while not api.polls:
             assert bot.poll() is None and time.monotonic() < deadline
@@ -96,27 +102,14 @@ def test_the_bot_says_at_start_when_it_answers_everyone(tmp_path, e5_dir, allowe
 
 @pytest.mark.parametrize("method", ["setMyCommands", "deleteWebhook"])
 def test_a_stop_signal_during_start_up_stops_the_bot_cleanly(tmp_path, e5_dir, method) -> None:
-    import os
     import signal
-    import subprocess
-    import sys
     import time
 
     from tests.fake_telegram import FakeTelegram
 
     with FakeTelegram() as api:
         api.hold[method] = 3.0  # the signal lands while this start-up request is in flight
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VNQA_")}
-        env |= {
-            "VNQA_DATA_DIR": str(tmp_path / "data"),
-            "VNQA_MODEL_DIR": str(e5_dir.parent),
-            "VNQA_EMBEDDING_MODEL": "fake",
-            "VNQA_TELEGRAM_TOKEN": TOKEN,
-            "VNQA_TELEGRAM_BASE_URL": api.base_url,
-            "VNQA_TELEGRAM_ALLOWED_USERS": "1",
-        }
-        argv = [sys.executable, "-m", "bot.frontends.cli", "telegram"]
-        bot = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+        bot = _start_bot(api, tmp_path, e5_dir, "1")
         deadline = time.monotonic() + 120
         while not api.calls_of(method):
             assert bot.poll() is None and time.monotonic() < deadline

@@ -134,7 +134,9 @@ LIST_Q = either_form(r"\b(?:những|các) (?:\w+ ){1,3}nào\b|\bkể tên\b|\bli
 # digits, Roman numerals ('lần thứ XI', 'loại IV'), words, ordinals ('người thứ tư', 'đầu
 # tiên'). Unaccented, only the phrase asks: 'may' is as often 'máy' (a machine) as 'mấy'. Not
 # numbers alone: 'năm' (also a year), 'tư' ('đầu tư').
-QUANTITY_Q = re.compile(r"\b(?:bao nhiêu|bao nhieu|mấy)\b")
+_NUMBER_ASKING = ("bao nhiêu", "mấy")
+_NUMBER_FORMS = [*_NUMBER_ASKING, *(folded(p) for p in _NUMBER_ASKING if " " in p)]
+QUANTITY_Q = re.compile(rf"\b(?:{'|'.join(_NUMBER_FORMS)})\b")
 NUMBER = re.compile(
     r"\d|\b[IVXLC]+\b|\b(?i:một|hai|ba|bốn|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|vạn"
     r"|triệu|tỷ|tỉ|chục|nửa|rưỡi|thứ (?:nhất|nhì|tư|năm)|đầu tiên)\b"
